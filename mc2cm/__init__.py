@@ -1,0 +1,1 @@
+"""MC2CM workshop dataset: schema, loading, validation (pure Python, no Streamlit)."""

@@ -1,0 +1,140 @@
+"""Load the dataset into typed DataFrames, with ``|`` lists resolved to tuples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from mc2cm.schema import FieldSpec, PackageSpec, TableSpec, package_spec, split_list
+from mc2cm.validation import CheckedTable, Problem, has_errors, read_data_dir, validate_files
+
+DATA_DIR_ENV = "MC2CM_DATA_DIR"
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+def default_data_dir() -> Path:
+    """``$MC2CM_DATA_DIR`` if set, else ``./data``."""
+    return Path(os.environ.get(DATA_DIR_ENV) or "data")
+
+
+def data_stamp(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
+    """What changes when any data file changes: (name, mtime_ns, size) per file."""
+    data_dir = Path(data_dir)
+    spec = package_spec(data_dir)
+    stamp = []
+    for name in ("datapackage.json", *(t.path for t in spec.tables)):
+        try:
+            st = (data_dir / name).stat()
+            stamp.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append((name, 0, -1))
+    return tuple(stamp)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every table as a DataFrame, plus the validation report it was loaded with."""
+
+    tables: dict[str, pd.DataFrame]
+    problems: tuple[Problem, ...]
+    spec: PackageSpec
+    data_dir: Path
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def valid(self) -> bool:
+        return not has_errors(self.problems)
+
+    @property
+    def cities(self) -> pd.DataFrame:
+        return self.tables["cities"]
+
+    @property
+    def initiatives(self) -> pd.DataFrame:
+        return self.tables["initiatives"]
+
+    @property
+    def challenges(self) -> pd.DataFrame:
+        return self.tables["challenges"]
+
+    @property
+    def recommendations(self) -> pd.DataFrame:
+        return self.tables["recommendations"]
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        return self.tables["sources"]
+
+    @property
+    def cso_roles(self) -> pd.DataFrame:
+        return self.tables["cso_roles"]
+
+    @property
+    def role_assessments(self) -> pd.DataFrame:
+        return self.tables["role_assessments"]
+
+
+def _convert(value: str, spec: FieldSpec) -> object:
+    if spec.is_list:
+        return split_list(value)
+    if value == "":
+        return None
+    try:
+        if spec.type == "number":
+            return float(value)
+        if spec.type == "integer":
+            return int(value)
+        if spec.type == "boolean":
+            low = value.lower()
+            return True if low in _TRUE else False if low in _FALSE else None
+        if spec.type == "date":
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        return None  # reported by validation; shown as missing
+    return value
+
+
+def table_frame(tspec: TableSpec, table: CheckedTable | None) -> pd.DataFrame:
+    """A typed DataFrame; an unreadable table becomes an empty one with its columns."""
+    rows = table.rows if table is not None else []
+    data = {
+        f.name: [_convert(r.get(f.name, ""), f) for r in rows] for f in tspec.fields
+    }
+    frame = pd.DataFrame(data, columns=tspec.column_names)
+    for f in tspec.fields:
+        if f.is_list:
+            continue
+        if f.type == "number":
+            frame[f.name] = pd.to_numeric(frame[f.name], errors="coerce").astype("float64")
+        elif f.type == "integer":
+            frame[f.name] = pd.array(frame[f.name].tolist(), dtype="Int64")
+        elif f.type == "boolean":
+            frame[f.name] = pd.array(frame[f.name].tolist(), dtype="boolean")
+        elif f.type == "string":
+            frame[f.name] = frame[f.name].fillna("").astype(str)
+    if "id" in frame.columns and not frame.empty:
+        frame = frame.drop_duplicates("id", keep="first")
+        frame.index = pd.Index(frame["id"].tolist(), name="row_id")
+    return frame
+
+
+def dataset_from_files(files: dict[str, bytes | None], spec: PackageSpec, data_dir: Path) -> Dataset:
+    from mc2cm import geo  # noqa: PLC0415 - keeps import of this module cheap for the CLI help
+
+    checked, problems = validate_files(files, spec, geo.basemap_path(data_dir))
+    tables = {t.name: table_frame(t, checked.get(t.name)) for t in spec.tables}
+    return Dataset(tables=tables, problems=tuple(problems), spec=spec, data_dir=data_dir)
+
+
+def load_dataset(data_dir: Path | str | None = None) -> Dataset:
+    """Read, validate and type the whole dataset. Never raises on bad data."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    spec = package_spec(data_dir)
+    return dataset_from_files(read_data_dir(data_dir), spec, data_dir)
