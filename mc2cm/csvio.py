@@ -186,10 +186,10 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
-def write_csv_text(header: list[str], rows: list[list[str]]) -> str:
+def write_csv_text(header: list[str], rows: list[list[str]], line_end: str = "\n") -> str:
     """The canonical form of a table: UTF-8 text, commas, LF, minimal quoting."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(out, lineterminator=line_end, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()

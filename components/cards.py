@@ -1,0 +1,131 @@
+"""Cards and detail views for initiatives, challenges and recommendations.
+
+All data strings are escaped before they reach HTML.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from components.layout import UI, params_for
+from mc2cm.filters import Selection
+from mc2cm.i18n import country_name, label, text, text_list
+from mc2cm.mapping import AREA_COLOURS
+
+
+def chips(areas: tuple[str, ...], ui: UI) -> str:
+    return "".join(
+        f'<span class="mc2cm-chip" style="background:{AREA_COLOURS.get(a, "#777")}">'
+        f"{escape(label('area', a, ui.lang))}</span>" for a in areas
+    )
+
+
+def place(row: pd.Series, ui: UI) -> str:
+    """Where an initiative happens, in words: its city and country, or its region."""
+    cities = ui.data.cities
+    city = row.get("city_id") or ""
+    if city and city in cities.index:
+        c = cities.loc[city]
+        return f"{text(c, 'name', ui.lang)}, {country_name(str(c['country_code']), ui.lang)}"
+    region = text(row, "region", ui.lang)
+    countries = ", ".join(country_name(code, ui.lang) for code in row.get("countries", ()) or ())
+    return " · ".join(part for part in (region, countries) if part) or label("scope", str(row["scope"]), ui.lang)
+
+
+def citation(row: pd.Series, ui: UI) -> str:
+    """``Document title (file), section`` — ready to copy."""
+    sources = ui.data.sources
+    source_id = str(row.get("source_id", ""))
+    if source_id in sources.index:
+        s = sources.loc[source_id]
+        doc = f"{text(s, 'title', ui.lang)} ({s['file']})"
+    else:
+        doc = source_id
+    return f"{doc} — {row.get('source_locator', '')}"
+
+
+def initiative_cards(shown: pd.DataFrame, ui: UI, sel: Selection) -> None:
+    direction = "rtl" if ui.rtl else "ltr"
+    for initiative_id, row in shown.iterrows():
+        summary = text(row, "summary", ui.lang)
+        lead = ", ".join(text_list(row, "lead", ui.lang)) or text(row, "lead", ui.lang)
+        with st.container():
+            st.html(
+                f'<div class="mc2cm-card" dir="{direction}" lang="{ui.lang}">'
+                f"<h4>{escape(text(row, 'name', ui.lang))}</h4>"
+                f'<div class="mc2cm-muted">{escape(place(row, ui))} · {escape(lead)}</div>'
+                f"<div>{chips(row['areas'], ui)}</div>"
+                f"<p>{escape(summary)}</p></div>"
+            )
+            st.page_link("pages/initiatives.py", label=ui.t("initiatives.open"), icon=":material/arrow_forward:",
+                         query_params=params_for(ui.lang, sel, id=str(initiative_id)))
+
+
+def initiative_table(shown: pd.DataFrame, ui: UI) -> None:
+    table = pd.DataFrame({
+        ui.t("page.initiatives"): [text(r, "name", ui.lang) for _, r in shown.iterrows()],
+        ui.t("detail.where"): [place(r, ui) for _, r in shown.iterrows()],
+        ui.t("detail.areas"): [", ".join(label("area", a, ui.lang) for a in r["areas"]) for _, r in shown.iterrows()],
+        ui.t("detail.actor"): [label("actor_type", str(r["actor_type"]), ui.lang) for _, r in shown.iterrows()],
+        "id": list(shown.index),
+    })
+    if ui.rtl:
+        st.table(table.set_index("id"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _field(title: str, value: str) -> None:
+    if value:
+        st.markdown(f"**{escape(title)}**")
+        st.text(value) if "\n" in value else st.write(value)
+
+
+def initiative_detail(row: pd.Series, ui: UI) -> None:
+    st.header(text(row, "name", ui.lang))
+    st.html(f'<div dir="{"rtl" if ui.rtl else "ltr"}">{chips(row["areas"], ui)}</div>')
+    st.write(text(row, "summary", ui.lang))
+    left, right = st.columns(2)
+    with left:
+        _field(ui.t("detail.where"), place(row, ui))
+        _field(ui.t("detail.lead"), ", ".join(text_list(row, "lead", ui.lang)) or text(row, "lead", ui.lang))
+        _field(ui.t("detail.partners"), ", ".join(text_list(row, "partners", ui.lang)))
+        _field(ui.t("detail.actor"), label("actor_type", str(row["actor_type"]), ui.lang))
+    with right:
+        areas = ", ".join(label("area", a, ui.lang) for a in row["areas"])
+        if row["areas_basis"] == "curator":
+            areas = f"{areas} {ui.t('detail.areas_curator')}"
+        _field(ui.t("detail.areas"), areas)
+        roles = ui.data.cso_roles
+        _field(ui.t("detail.roles"), ", ".join(text(roles.loc[r], "name", ui.lang) for r in row["cso_roles"]
+                                               if r in roles.index))
+        years = [y for y in (row["year_start"], row["year_end"]) if not pd.isna(y)]
+        _field(ui.t("detail.years"), " – ".join(str(int(y)) for y in dict.fromkeys(years)))
+        _field(ui.t("detail.figures"), text(row, "figures", ui.lang))
+    st.markdown(f"**{ui.t('detail.cite')}**")
+    st.code(citation(row, ui), language=None, wrap_lines=True)
+    if row.get("curator_note"):
+        with st.expander(ui.t("detail.note")):
+            st.write(str(row["curator_note"]))
+
+
+def challenge_block(challenge: pd.Series, answers: pd.DataFrame, ui: UI) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {escape(text(challenge, 'title', ui.lang))}")
+        st.write(text(challenge, "description", ui.lang))
+        st.caption(citation(challenge, ui))
+        if answers.empty:
+            st.caption(ui.t("challenges.unanswered"))
+        else:
+            st.markdown(f"**{ui.t('challenges.answered_by')}**")
+            for _, rec in answers.iterrows():
+                st.markdown(f"- **{escape(label('kind', str(rec['kind']), ui.lang))}** · "
+                            f"{escape(text(rec, 'title', ui.lang))}: {escape(text(rec, 'text', ui.lang))}")
+
+
+def recommendation_line(rec: pd.Series, ui: UI) -> None:
+    st.markdown(f"- **{escape(text(rec, 'title', ui.lang))}** — {escape(text(rec, 'text', ui.lang))}")
+    st.caption(citation(rec, ui))

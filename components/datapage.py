@@ -1,0 +1,66 @@
+"""Blocks of the data and sources page."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from components.layout import UI
+from mc2cm.export import to_excel_csv, zip_tables
+from mc2cm.i18n import fmt_date, text
+
+
+def source_documents(ui: UI) -> None:
+    st.subheader(ui.t("data.sources"))
+    for _, source in ui.data.sources.iterrows():
+        with st.container(border=True):
+            st.markdown(f"**{text(source, 'title', ui.lang)}**")
+            if ui.lang != "ar":
+                st.html(f'<div dir="rtl" lang="ar" style="text-align:right">{escape(str(source["title_ar"]))}</div>')
+            date = source["date"]
+            when = fmt_date(date, ui.lang) if date is not None and not pd.isna(date) else ui.t("data.undated")
+            st.caption(f"{text(source, 'publisher', ui.lang)} · {when} · `{source['file']}`")
+            st.write(text(source, "description", ui.lang))
+
+
+def downloads(ui: UI, initiatives: pd.DataFrame, caption: str) -> None:
+    st.subheader(ui.t("data.download"))
+    st.caption(ui.t("data.download_help"))
+    st.caption(caption)
+    spec = ui.data.spec
+    frames = {name: (ui.data[name], spec.table(name)) for name in spec.table_names}
+    frames["initiatives"] = (initiatives, spec.table("initiatives"))
+    st.download_button("mc2cm-data.zip", zip_tables(frames), file_name="mc2cm-data.zip",
+                       mime="application/zip", icon=":material/download:", key="dl-all")
+    cols = st.columns(4)
+    for i, (name, (frame, tspec)) in enumerate(frames.items()):
+        cols[i % 4].download_button(f"{tspec.path} ({len(frame)})", to_excel_csv(frame, tspec),
+                                    file_name=tspec.path, mime="text/csv", key=f"dl-{name}")
+
+
+def validation_status(ui: UI) -> None:
+    st.subheader(ui.t("data.validation"))
+    problems = [p for p in ui.data.problems if p.severity != "info"]
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        st.error(ui.t("data.invalid", errors=errors))
+    else:
+        st.success(ui.t("data.valid", warnings=warnings))
+    if problems:
+        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "severity": p.severity,
+                                    "message": p.message} for p in problems]), hide_index=True)
+    counts = pd.DataFrame({ui.t("data.file"): [t.path for t in ui.data.spec.tables],
+                           ui.t("data.rows"): [len(ui.data[t.name]) for t in ui.data.spec.tables]})
+    st.dataframe(counts, hide_index=True)
+
+
+def schema_help(ui: UI) -> None:
+    with st.expander(ui.t("data.schema")):
+        for tspec in ui.data.spec.tables:
+            st.markdown(f"**{tspec.path}** — {tspec.description}")
+            st.dataframe(pd.DataFrame([{"column": f.name, "title": f.title, "type": f.type,
+                                        "required": f.required, "description": f.description}
+                                       for f in tspec.fields]), hide_index=True)

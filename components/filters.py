@@ -1,0 +1,65 @@
+"""The filter panel: the same widgets on every page, bound to the URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.layout import UI, current_selection, set_selection, write_url
+from mc2cm.filters import MULTI_KEYS, Selection, choices
+from mc2cm.i18n import country_name, label, text
+
+ALL_FILTERS = frozenset({*MULTI_KEYS, "q"})
+
+
+def _labeller(ui: UI, key: str):  # type: ignore[no-untyped-def]
+    data = ui.data
+    if key == "area":
+        return lambda code: label("area", code, ui.lang)
+    if key == "actor":
+        return lambda code: label("actor_type", code, ui.lang)
+    if key == "country":
+        return lambda code: country_name(code, ui.lang)
+    if key == "role":
+        return lambda code: text(data.cso_roles.loc[code], "name", ui.lang) if code in data.cso_roles.index else code
+    if key == "source":
+        return lambda code: text(data.sources.loc[code], "title", ui.lang) if code in data.sources.index else code
+    return str
+
+
+def _on_change() -> None:
+    sel = current_selection()
+    values: dict[str, object] = {key: tuple(st.session_state.get(f"w_{key}", ())) for key in MULTI_KEYS}
+    values["q"] = str(st.session_state.get("w_q", "")).strip()
+    set_selection(sel.with_(**values, id=""))
+
+
+def _reset() -> None:
+    set_selection(Selection())
+    for key in (*MULTI_KEYS, "q"):
+        st.session_state.pop(f"w_{key}", None)
+
+
+def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool = False) -> Selection:
+    """Draw the filters in the sidebar; return the selection (also written to the URL).
+
+    Filters that do not apply to the page stay visible but disabled, so the
+    state carries over when the user moves on.
+    """
+    sel = current_selection()
+    options = choices(ui.data)
+    with st.sidebar:
+        st.subheader(ui.t("filters.heading"))
+        st.session_state["w_q"] = sel.q
+        st.text_input(ui.t("filters.q"), key="w_q", on_change=_on_change, disabled="q" not in applies,
+                      max_chars=200, placeholder="Sfax, صفاقس, dialogue…")
+        for key in MULTI_KEYS:
+            st.session_state[f"w_{key}"] = list(getattr(sel, key))
+            st.multiselect(
+                ui.t(f"filters.{key}"), options=list(getattr(options, key)), key=f"w_{key}",
+                format_func=_labeller(ui, key), on_change=_on_change, disabled=key not in applies,
+                help=None if key in applies else ui.t("filters.not_applicable"), placeholder=ui.t("count.all"),
+            )
+        if not sel.is_empty:
+            st.button(ui.t("filters.reset"), on_click=_reset, icon=":material/filter_alt_off:")
+    write_url(ui.lang, sel, keep_id=keep_id)
+    return sel

@@ -1,0 +1,168 @@
+"""Page setup shared by every page: language, right-to-left, navigation, URL state.
+
+Every page calls :func:`page_setup` first, so each works when it is the very
+first request to a fresh server (a deep link or a QR code): there is no
+``st.navigation`` entry script that a page could miss. The app draws its
+own translated navigation; Streamlit's file-name navigation is off
+(``client.showSidebarNavigation = false``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from components.data import dataset
+from mc2cm.filters import Selection, choices, parse_query
+from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, is_rtl, normalise_lang, t
+from mc2cm.loading import Dataset
+
+# (page key, script path, icon). The URL path of a page is its file name.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("overview", "app.py", ":material/home:"),
+    ("map", "pages/map.py", ":material/map:"),
+    ("initiatives", "pages/initiatives.py", ":material/diversity_3:"),
+    ("challenges", "pages/challenges.py", ":material/hub:"),
+    ("cso_roles", "pages/cso_roles.py", ":material/balance:"),
+    ("data", "pages/data.py", ":material/table_view:"),
+)
+STATIC = "/app/static/vendor"
+FAVICON = str(Path(__file__).resolve().parent.parent / "static" / "favicon.png")
+SEL_KEY, LANG_KEY, SYNCED_KEY, NOTICE_KEY = "mc2cm_sel", "mc2cm_lang", "mc2cm_synced_url", "mc2cm_notices"
+
+
+@dataclass(frozen=True)
+class UI:
+    page: str
+    lang: str
+    data: Dataset
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.lang)
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+
+def _url_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _browser_lang() -> str | None:
+    try:
+        return normalise_lang(st.context.locale)
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def _sync_from_url(data: Dataset) -> None:
+    """When the URL changed from outside (first load, link, reload), it wins."""
+    params = _url_params()
+    if st.session_state.get(SYNCED_KEY) == params:
+        return
+    sel, lang, ignored = parse_query(params, choices(data))
+    st.session_state[SEL_KEY] = sel
+    if lang:
+        st.session_state[LANG_KEY] = lang
+    st.session_state[NOTICE_KEY] = ignored
+    st.session_state[SYNCED_KEY] = params
+
+
+def current_selection() -> Selection:
+    sel = st.session_state.get(SEL_KEY)
+    return sel if isinstance(sel, Selection) else Selection()
+
+
+def set_selection(sel: Selection) -> None:
+    st.session_state[SEL_KEY] = sel
+
+
+def write_url(lang: str, sel: Selection, *, keep_id: bool) -> None:
+    """Put the language and the selection in the URL (only when it changes)."""
+    params = sel.with_(id=sel.id if keep_id else "").to_query(lang)
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    if _url_params() != wanted:
+        st.query_params.from_dict(params)
+    st.session_state[SYNCED_KEY] = wanted
+
+
+def _on_lang_change() -> None:
+    st.session_state[LANG_KEY] = st.session_state["w_lang"]
+
+
+def _style(lang: str) -> None:
+    rtl = is_rtl(lang)
+    direction = "rtl" if rtl else "ltr"
+    st.html(
+        f"""
+<link rel="stylesheet" href="{STATIC}/fonts/fonts.css">
+<style>
+  html, body, .stApp, .stMarkdown, button, input, textarea, select, [data-testid="stSidebar"] {{
+    font-family: 'MC2CM Arabic', 'Source Sans Pro', system-ui, -apple-system, 'Segoe UI', sans-serif;
+  }}
+  [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stMain"] {{
+    direction: {direction};
+  }}
+  {'[data-testid="stSidebar"] {border-left: 1px solid #e6e6e6;}' if rtl else ''}
+  {'.stMarkdown, h1, h2, h3, h4, p, li, label, [data-testid="stCaptionContainer"] {text-align: right;}' if rtl else ''}
+  {'[data-testid="stTable"] table, .mc2cm-table {direction: rtl;} th, td {text-align: right !important;}' if rtl else ''}
+  .mc2cm-card {{ border: 1px solid #e3e3e3; border-radius: .6rem; padding: .8rem 1rem; margin-bottom: .6rem;
+                 background: #fff; }}
+  .mc2cm-card h4 {{ margin: 0 0 .3rem 0; font-size: 1.1rem; }}
+  .mc2cm-chip {{ display: inline-block; padding: .05rem .55rem; margin: .1rem .15rem; border-radius: 1rem;
+                 font-size: .8rem; color: #fff; }}
+  .mc2cm-muted {{ color: #555; font-size: .9rem; }}
+  @media (max-width: 640px) {{ .block-container {{ padding: 1rem .6rem; }} h1 {{ font-size: 1.6rem; }} }}
+</style>
+"""
+    )
+
+
+def nav_query(lang: str, sel: Selection) -> dict[str, str | list[str]]:
+    """Query parameters that carry the language and filters to another page."""
+    return sel.with_(id="").to_query(lang)
+
+
+def navigation(lang: str, sel: Selection, current: str) -> None:
+    with st.sidebar:
+        st.caption(t("nav.heading", lang))
+        for key, path, icon in PAGES:
+            st.page_link(path, label=t(f"page.{key}", lang), icon=icon, query_params=nav_query(lang, sel),
+                         disabled=key == current)
+        st.divider()
+
+
+def page_setup(page: str, *, layout: str = "wide") -> UI:
+    """First call of every page. Returns the language and the data."""
+    data = dataset()
+    _sync_from_url(data)
+    lang = st.session_state.get(LANG_KEY) or _browser_lang() or DEFAULT_LANG
+    st.session_state[LANG_KEY] = lang
+    st.set_page_config(page_title=f"{t(f'page.{page}', lang)} · MC2CM", page_icon=FAVICON,
+                       layout=layout, initial_sidebar_state="auto")  # type: ignore[arg-type]
+    _style(lang)
+    with st.sidebar:
+        st.session_state["w_lang"] = lang
+        st.segmented_control(t("lang.label", lang), options=list(LANGS), format_func=LANGUAGE_NAMES.get,
+                             key="w_lang", on_change=_on_lang_change, selection_mode="single")
+    navigation(lang, current_selection(), page)
+    notices = st.session_state.get(NOTICE_KEY) or []
+    if notices:
+        st.info(t("filters.ignored", lang, items=", ".join(notices)), icon=":material/info:")
+        st.session_state[NOTICE_KEY] = []
+    if not data.valid:
+        st.warning(t("data.problem_banner", lang), icon=":material/warning:")
+    ui = UI(page=page, lang=lang, data=data)
+    if page not in {"initiatives"}:
+        write_url(lang, current_selection(), keep_id=False)
+    return ui
+
+
+def params_for(lang: str, sel: Selection, **extra: str) -> Mapping[str, str | list[str]]:
+    params = dict(sel.with_(id="").to_query(lang))
+    params.update(extra)
+    return params

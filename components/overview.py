@@ -1,0 +1,97 @@
+"""Blocks of the overview page."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from components.layout import PAGES, UI, current_selection, params_for
+from mc2cm.i18n import fmt_date_range, fmt_number, label, text
+from mc2cm.mapping import AREA_COLOURS
+from mc2cm.metrics import AREAS, key_numbers
+
+WORKSHOP = "sfax-workshop-2019"
+
+
+def _event(ui: UI) -> pd.Series | None:
+    events = ui.data["events"]
+    return events.loc[WORKSHOP] if WORKSHOP in events.index else None
+
+
+def event_facts(ui: UI) -> None:
+    event = _event(ui)
+    if event is None:
+        return
+    cities = ui.data.cities
+    city = text(cities.loc[event["city_id"]], "name", ui.lang) if event["city_id"] in cities.index else ""
+    when = fmt_date_range(event["start_date"], event["end_date"], ui.lang)
+    venue = text(event, "venue", ui.lang)
+    cols = st.columns(3)
+    with cols[0]:
+        st.markdown(f"**{ui.t('overview.when_where')}**")
+        st.write(" · ".join(p for p in (when, venue, city) if p))
+    with cols[1]:
+        st.markdown(f"**{ui.t('overview.organisers')}**")
+        st.write(text(event, "organisers", ui.lang))
+    with cols[2]:
+        st.markdown(f"**{ui.t('overview.participants')}**")
+        st.write(text(event, "participants", ui.lang))
+    st.write(text(event, "summary", ui.lang))
+    if bool(event.get("chatham_house")):
+        st.info(ui.t("overview.chatham"), icon=":material/lock:")
+
+
+def key_figures(ui: UI) -> None:
+    numbers = key_numbers(ui.data, WORKSHOP)
+    st.subheader(ui.t("overview.numbers"))
+    figures = [
+        ("metric.initiatives", numbers.initiatives), ("metric.cities", numbers.places),
+        ("metric.countries", numbers.countries), ("metric.challenges", numbers.challenges),
+        ("metric.recommendations", numbers.recommendations), ("metric.sources", numbers.sources),
+    ]
+    if numbers.participants_min is not None:
+        figures.insert(0, ("metric.participants", numbers.participants_min))
+    cols = st.columns(len(figures))
+    for col, (key, value) in zip(cols, figures, strict=True):
+        col.metric(ui.t(key), fmt_number(value, ui.lang))
+
+
+def areas_of_work(ui: UI) -> None:
+    st.subheader(ui.t("overview.areas"))
+    initiatives = ui.data.initiatives
+    cols = st.columns(len(AREAS))
+    sel = current_selection()
+    for col, area in zip(cols, AREAS, strict=True):
+        count = int(initiatives["areas"].map(lambda a, x=area: x in a).sum())
+        with col:
+            st.html(f'<div class="mc2cm-card" style="border-top:6px solid {AREA_COLOURS[area]}">'
+                    f"<h4>{escape(label('area', area, ui.lang))}</h4>"
+                    f"<div class='mc2cm-muted'>{escape(ui.t('count.initiatives', n=fmt_number(count, ui.lang)))}"
+                    "</div></div>")
+            st.page_link("pages/map.py", label=ui.t("page.map"), icon=":material/map:",
+                         query_params={**params_for(ui.lang, sel.with_(area=(area,)))})
+
+
+def explore_links(ui: UI) -> None:
+    st.subheader(ui.t("overview.explore"))
+    cols = st.columns(len(PAGES) - 1)
+    sel = current_selection()
+    for col, (key, path, icon) in zip(cols, PAGES[1:], strict=True):
+        with col:
+            st.page_link(path, label=ui.t(f"page.{key}"), icon=icon, query_params=params_for(ui.lang, sel))
+
+
+def officials(ui: UI) -> None:
+    table = ui.data["officials"]
+    if table.empty:
+        return
+    with st.expander(ui.t("overview.officials")):
+        for session in ("opening", "concepts", "session_chair", "closing"):
+            part = table[table["session"] == session].sort_values("position")
+            if part.empty:
+                continue
+            st.markdown(f"**{label('session', session, ui.lang)}**")
+            for _, person in part.iterrows():
+                st.markdown(f"- {escape(text(person, 'name', ui.lang))} — {escape(text(person, 'role', ui.lang))}")

@@ -1,0 +1,289 @@
+"""What the user chose (from widgets or the URL), and what it selects.
+
+The same :class:`Selection` drives every page. It round-trips through the URL
+query string (``lang``, ``area``, ``role``, ``country``, ``actor``, ``source``,
+``q``, ``id``; repeated keys for several values), so a copied link or a QR
+code reopens the same view. Unknown values are dropped and reported, never
+raised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from mc2cm.i18n import LANGS, country_name, label, normalise_lang, t
+from mc2cm.loading import Dataset
+
+MULTI_KEYS = ("area", "role", "country", "actor", "source")
+KNOWN_KEYS = frozenset({"lang", *MULTI_KEYS, "q", "id", "view", "scene"})
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Filter state. Empty tuples mean "all"."""
+
+    area: tuple[str, ...] = ()
+    role: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    q: str = ""
+    id: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.area or self.role or self.country or self.actor or self.source or self.q)
+
+    def with_(self, **changes: object) -> Selection:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_query(self, lang: str | None = None) -> dict[str, str | list[str]]:
+        """Query parameters for this selection (what ``st.query_params`` takes)."""
+        params: dict[str, str | list[str]] = {}
+        if lang:
+            params["lang"] = lang
+        for key in MULTI_KEYS:
+            values = list(getattr(self, key))
+            if values:
+                params[key] = values
+        if self.q:
+            params["q"] = self.q
+        if self.id:
+            params["id"] = self.id
+        return params
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values each filter can take, from the data."""
+
+    area: tuple[str, ...]
+    role: tuple[str, ...]
+    country: tuple[str, ...]
+    actor: tuple[str, ...]
+    source: tuple[str, ...]
+    ids: frozenset[str] = field(default_factory=frozenset)
+
+
+def choices(data: Dataset) -> Choices:
+    spec = data.spec
+    return Choices(
+        area=spec.table("initiatives").field("areas").item_enum,
+        role=tuple(data.cso_roles["id"]),
+        country=tuple(sorted(set(initiative_countries(data).explode().dropna()))),
+        actor=spec.table("initiatives").field("actor_type").enum,
+        source=tuple(data.sources["id"]),
+        ids=frozenset(data.initiatives["id"]),
+    )
+
+
+def _values(params: Mapping[str, Sequence[str] | str], key: str) -> list[str]:
+    raw = params.get(key, [])
+    items = [raw] if isinstance(raw, str) else list(raw)
+    out: list[str] = []
+    for item in items:
+        out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return out
+
+
+def parse_query(params: Mapping[str, Sequence[str] | str], available: Choices) -> tuple[Selection, str | None, list[str]]:
+    """URL parameters → (selection, language or None, what was ignored)."""
+    ignored: list[str] = [f"{key}" for key in params if key not in KNOWN_KEYS]
+    lang_values = _values(params, "lang")
+    lang = normalise_lang(lang_values[0]) if lang_values else None
+    if lang_values and lang is None:
+        ignored.append(f"lang={lang_values[0]}")
+    picked: dict[str, tuple[str, ...]] = {}
+    for key in MULTI_KEYS:
+        allowed = getattr(available, key)
+        kept: list[str] = []
+        for value in _values(params, key):
+            normal = value.upper() if key == "country" else value
+            if normal in kept:
+                continue
+            if normal in allowed:
+                kept.append(normal)
+            else:
+                ignored.append(f"{key}={value}")
+        picked[key] = tuple(kept)
+    raw_q = params.get("q", "")
+    q = (raw_q if isinstance(raw_q, str) else (raw_q[0] if raw_q else "")).strip()
+    if len(q) > MAX_QUERY_LENGTH:
+        ignored.append("q (too long)")
+        q = q[:MAX_QUERY_LENGTH]
+    raw_id = params.get("id", "")
+    ident = (raw_id if isinstance(raw_id, str) else (raw_id[0] if raw_id else "")).strip()
+    return Selection(q=q, id=ident, **picked), lang, ignored
+
+
+# --- searching ------------------------------------------------------------------
+
+_ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")  # harakat, dagger alef, tatweel
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, Arabic-normalised text for matching."""
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _search_blob(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    parts = []
+    for col in columns:
+        if col in frame.columns:
+            parts.append(frame[col].map(lambda v: " ".join(v) if isinstance(v, tuple) else str(v or "")))
+    if not parts:
+        return pd.Series("", index=frame.index)
+    blob = parts[0]
+    for part in parts[1:]:
+        blob = blob + " " + part
+    return blob.map(fold)
+
+
+def text_columns(bases: Iterable[str]) -> list[str]:
+    return [f"{base}_{lang}" for base in bases for lang in LANGS]
+
+
+def matches_query(frame: pd.DataFrame, q: str, bases: Iterable[str]) -> pd.Series:
+    if not q.strip():
+        return pd.Series(True, index=frame.index)
+    blob = _search_blob(frame, [*text_columns(bases), "id"])
+    terms = [fold(term) for term in q.split() if term.strip()]
+    mask = pd.Series(True, index=frame.index)
+    for term in terms:
+        mask &= blob.str.contains(term, regex=False)
+    return mask
+
+
+# --- selecting ------------------------------------------------------------------
+
+
+def initiative_countries(data: Dataset) -> pd.Series:
+    """Each initiative's country codes: its city's, else its ``country_codes``."""
+    city_country = data.cities["country_code"].to_dict() if not data.cities.empty else {}
+    inits = data.initiatives
+
+    def countries(row: pd.Series) -> tuple[str, ...]:
+        codes = list(row["country_codes"]) if isinstance(row["country_codes"], tuple) else []
+        city = row["city_id"]
+        if city and city in city_country and city_country[city] not in codes:
+            codes.insert(0, city_country[city])
+        return tuple(codes)
+
+    if inits.empty:
+        return pd.Series([], dtype=object)
+    return inits.apply(countries, axis=1)
+
+
+def _any_in(series: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
+    wanted_set = set(wanted)
+    return series.map(lambda values: bool(wanted_set.intersection(values)))
+
+
+def select_initiatives(data: Dataset, sel: Selection) -> pd.DataFrame:
+    """The initiatives the selection keeps, with their city and countries joined."""
+    frame = data.initiatives.copy()
+    frame["countries"] = initiative_countries(data) if not frame.empty else pd.Series(dtype=object)
+    mask = pd.Series(True, index=frame.index)
+    if sel.area:
+        mask &= _any_in(frame["areas"], sel.area)
+    if sel.role:
+        mask &= _any_in(frame["cso_roles"], sel.role)
+    if sel.country:
+        mask &= _any_in(frame["countries"], sel.country)
+    if sel.actor:
+        mask &= frame["actor_type"].isin(sel.actor)
+    if sel.source:
+        mask &= frame["source_id"].isin(sel.source)
+    if sel.q:
+        city_names = data.cities.reindex(frame["city_id"])[text_columns(["name"])]
+        city_names.index = frame.index
+        searchable = pd.concat([frame, city_names.add_prefix("city_")], axis=1)
+        mask &= matches_query(searchable, sel.q,
+                              ["name", "summary", "lead", "partners", "region", "figures", "city_name"])
+    return frame[mask]
+
+
+def select_challenges(data: Dataset, sel: Selection) -> pd.DataFrame:
+    frame = data.challenges
+    mask = pd.Series(True, index=frame.index)
+    if sel.source:
+        mask &= frame["source_id"].isin(sel.source)
+    if sel.q:
+        mask &= matches_query(frame, sel.q, ["title", "description"])
+    return frame[mask].sort_values(["source_id", "position"], kind="stable")
+
+
+def select_recommendations(data: Dataset, sel: Selection) -> pd.DataFrame:
+    frame = data.recommendations
+    mask = pd.Series(True, index=frame.index)
+    if sel.source:
+        mask &= frame["source_id"].isin(sel.source)
+    if sel.q:
+        mask &= matches_query(frame, sel.q, ["title", "text"])
+    return frame[mask]
+
+
+def select_assessments(data: Dataset, sel: Selection) -> pd.DataFrame:
+    frame = data.role_assessments
+    mask = pd.Series(True, index=frame.index)
+    if sel.role:
+        mask &= frame["role_id"].isin(sel.role)
+    if sel.q:
+        mask &= matches_query(frame, sel.q, ["text"])
+    return frame[mask]
+
+
+# --- describing -----------------------------------------------------------------
+
+
+def describe(sel: Selection, lang: str, data: Dataset, count: int, noun: str = "initiatives") -> str:
+    """A caption in words, e.g. ``"7 initiatives · Emergency aid · Lebanon"``."""
+    key = f"count.{noun}"
+    parts = [t("count.initiative", lang) if noun == "initiatives" and count == 1 else t(key, lang, n=count)]
+    parts.extend(label("area", a, lang) for a in sel.area)
+    roles = data.cso_roles
+    for role in sel.role:
+        if role in roles.index:
+            parts.append(str(roles.loc[role, f"name_{lang}"] or role))
+    parts.extend(country_name(c, lang) for c in sel.country)
+    parts.extend(label("actor_type", a, lang) for a in sel.actor)
+    sources = data.sources
+    for source in sel.source:
+        if source in sources.index:
+            parts.append(str(sources.loc[source, f"title_{lang}"] or source))
+    if sel.q:
+        parts.append(t("caption.search", lang, q=sel.q))
+    return " · ".join(parts)
+
+
+def answers_to(recommendations: pd.DataFrame, challenge_id: str) -> pd.DataFrame:
+    """The recommendations whose ``challenge_ids`` name this challenge."""
+    return recommendations[recommendations["challenge_ids"].map(lambda ids: challenge_id in ids)]
+
+
+def related_challenges(data: Dataset, initiative_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Challenges and recommendations related to an initiative.
+
+    The documents do not link initiatives to challenges directly; the link is
+    made through the recommendations' ``challenge_ids`` and the initiative's
+    source: challenges from the same document, and the recommendations that
+    answer them.
+    """
+    if initiative_id not in data.initiatives.index:
+        return data.challenges.iloc[0:0], data.recommendations.iloc[0:0]
+    source = data.initiatives.loc[initiative_id, "source_id"]
+    challenges = data.challenges[data.challenges["source_id"] == source]
+    wanted = set(challenges["id"])
+    recs = data.recommendations[
+        data.recommendations["challenge_ids"].map(lambda ids: bool(wanted.intersection(ids)))
+    ]
+    return challenges, recs

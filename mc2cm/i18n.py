@@ -1,0 +1,346 @@
+"""UI text in English, French and Arabic, and locale-aware formatting.
+
+Content (names, summaries) is translated in the data itself (``_en``/``_fr``/
+``_ar`` columns); this catalog holds only the interface and the labels of the
+controlled vocabularies. Formatting of numbers, dates and country names is
+Babel's (CLDR data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LANGS = ("en", "fr", "ar")
+DEFAULT_LANG = "en"
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+RTL_LANGS = frozenset({"ar"})
+_BABEL_LOCALE = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_TN"}
+
+Catalog = Mapping[str, Mapping[str, str]]
+
+
+class RowLike(Protocol):
+    """A table row: a dict or a pandas Series."""
+
+    def get(self, key: str, default: Any = ..., /) -> Any: ...
+
+UI: Catalog = {
+    # pages (navigation labels and titles)
+    "page.overview": {"en": "Overview", "fr": "Vue d'ensemble", "ar": "نظرة عامة"},
+    "page.map": {"en": "Map", "fr": "Carte", "ar": "الخريطة"},
+    "page.initiatives": {"en": "Initiatives", "fr": "Initiatives", "ar": "المبادرات"},
+    "page.challenges": {"en": "Challenges and recommendations", "fr": "Défis et recommandations",
+                        "ar": "التحديات والتوصيات"},
+    "page.cso_roles": {"en": "CSO roles", "fr": "Rôles des OSC", "ar": "أدوار منظمات المجتمع المدني"},
+    "page.data": {"en": "Data and sources", "fr": "Données et sources", "ar": "البيانات والمصادر"},
+    "app.title": {"en": "MC2CM · Sfax 2019 workshop", "fr": "MC2CM · Atelier de Sfax 2019",
+                  "ar": "MC2CM · ورشة صفاقس 2019"},
+    "app.tagline": {
+        "en": "Building trust through strengthened cooperation: the role of civil society in urban migration governance",
+        "fr": "Instaurer la confiance par une coopération renforcée : le rôle de la société civile dans la "
+              "gouvernance urbaine des migrations",
+        "ar": "بناء الثقة من خلال تعزيز التعاون: دور المجتمع المدني في الإدارة الحضرية للهجرة",
+    },
+    "nav.heading": {"en": "Pages", "fr": "Pages", "ar": "الصفحات"},
+    "lang.label": {"en": "Language", "fr": "Langue", "ar": "اللغة"},
+    # filters
+    "filters.heading": {"en": "Filters", "fr": "Filtres", "ar": "عوامل التصفية"},
+    "filters.area": {"en": "Area of work", "fr": "Domaine d'action", "ar": "مجال العمل"},
+    "filters.role": {"en": "CSO role", "fr": "Rôle des OSC", "ar": "دور منظمات المجتمع المدني"},
+    "filters.country": {"en": "Country", "fr": "Pays", "ar": "البلد"},
+    "filters.actor": {"en": "Actor type", "fr": "Type d'acteur", "ar": "نوع الجهة الفاعلة"},
+    "filters.source": {"en": "Source document", "fr": "Document source", "ar": "الوثيقة المصدر"},
+    "filters.q": {"en": "Search (any language)", "fr": "Rechercher (toutes langues)", "ar": "بحث (بأي لغة)"},
+    "filters.reset": {"en": "Clear filters", "fr": "Effacer les filtres", "ar": "مسح عوامل التصفية"},
+    "filters.not_applicable": {"en": "Not used on this page", "fr": "Non utilisé sur cette page",
+                               "ar": "غير مستخدم في هذه الصفحة"},
+    "filters.ignored": {"en": "Ignored in the link: {items}", "fr": "Ignoré dans le lien : {items}",
+                        "ar": "تم تجاهل ما يلي في الرابط: {items}"},
+    "filters.share": {"en": "Link to this view", "fr": "Lien vers cette vue", "ar": "رابط هذا العرض"},
+    # captions and counts
+    "count.initiatives": {"en": "{n} initiatives", "fr": "{n} initiatives", "ar": "{n} مبادرة"},
+    "count.initiative": {"en": "1 initiative", "fr": "1 initiative", "ar": "مبادرة واحدة"},
+    "count.challenges": {"en": "{n} challenges", "fr": "{n} défis", "ar": "{n} تحديات"},
+    "count.recommendations": {"en": "{n} recommendations", "fr": "{n} recommandations", "ar": "{n} توصيات"},
+    "count.cities": {"en": "{n} cities", "fr": "{n} villes", "ar": "{n} مدن"},
+    "count.all": {"en": "all", "fr": "tout", "ar": "الكل"},
+    "caption.search": {"en": "“{q}”", "fr": "« {q} »", "ar": "«{q}»"},
+    # overview
+    "overview.when_where": {"en": "When and where", "fr": "Quand et où", "ar": "الزمان والمكان"},
+    "overview.organisers": {"en": "Organisers", "fr": "Organisateurs", "ar": "الجهات المنظمة"},
+    "overview.participants": {"en": "Participants", "fr": "Participants", "ar": "المشاركون"},
+    "overview.chatham": {
+        "en": "Discussions were held under the Chatham House rule: no statement is attributed to a participant.",
+        "fr": "Les discussions se sont tenues selon la règle de Chatham House : aucun propos n'est attribué à "
+              "un participant.",
+        "ar": "جرت النقاشات وفقاً لقاعدة تشاتام هاوس: لا يُنسب أي تصريح إلى أحد المشاركين.",
+    },
+    "overview.areas": {"en": "Three areas where cities and CSOs work together",
+                       "fr": "Trois domaines où villes et OSC agissent ensemble",
+                       "ar": "ثلاثة مجالات تعمل فيها المدن ومنظمات المجتمع المدني معاً"},
+    "overview.numbers": {"en": "In the data", "fr": "Dans les données", "ar": "في البيانات"},
+    "overview.explore": {"en": "Explore", "fr": "Explorer", "ar": "استكشف"},
+    "overview.officials": {"en": "Opening, sessions and closing", "fr": "Ouverture, sessions et clôture",
+                           "ar": "الافتتاح والجلسات والاختتام"},
+    "metric.initiatives": {"en": "Initiatives", "fr": "Initiatives", "ar": "المبادرات"},
+    "metric.cities": {"en": "Places", "fr": "Lieux", "ar": "الأماكن"},
+    "metric.countries": {"en": "Countries", "fr": "Pays", "ar": "البلدان"},
+    "metric.challenges": {"en": "Challenges", "fr": "Défis", "ar": "التحديات"},
+    "metric.recommendations": {"en": "Recommendations", "fr": "Recommandations", "ar": "التوصيات"},
+    "metric.sources": {"en": "Source documents", "fr": "Documents sources", "ar": "الوثائق المصدر"},
+    "metric.participants": {"en": "Participants (more than)", "fr": "Participants (plus de)",
+                            "ar": "المشاركون (أكثر من)"},
+    # map
+    "map.legend": {"en": "Circle size: number of initiatives · colour: area of work",
+                   "fr": "Taille du cercle : nombre d'initiatives · couleur : domaine d'action",
+                   "ar": "حجم الدائرة: عدد المبادرات · اللون: مجال العمل"},
+    "map.elsewhere": {"en": "Beyond the map", "fr": "Hors de la carte", "ar": "خارج الخريطة"},
+    "map.elsewhere_help": {
+        "en": "Initiatives outside the Euro-Mediterranean frame, national programmes and multi-country networks.",
+        "fr": "Initiatives hors du cadre euro-méditerranéen, programmes nationaux et réseaux multi-pays.",
+        "ar": "مبادرات خارج الإطار الأورومتوسطي، وبرامج وطنية، وشبكات متعددة البلدان.",
+    },
+    "map.several_areas": {"en": "Several areas", "fr": "Plusieurs domaines", "ar": "عدة مجالات"},
+    "map.online_tiles": {"en": "Online street map (needs internet)", "fr": "Plan en ligne (Internet requis)",
+                         "ar": "خريطة الشوارع (تتطلب الإنترنت)"},
+    "map.countries": {"en": "Countries (offline)", "fr": "Pays (hors ligne)", "ar": "البلدان (دون اتصال)"},
+    "map.details": {"en": "Details", "fr": "Détails", "ar": "التفاصيل"},
+    "map.no_cities": {"en": "No place on the map matches these filters.",
+                      "fr": "Aucun lieu de la carte ne correspond à ces filtres.",
+                      "ar": "لا يوجد مكان على الخريطة يطابق عوامل التصفية هذه."},
+    # initiatives
+    "initiatives.view": {"en": "View", "fr": "Affichage", "ar": "طريقة العرض"},
+    "initiatives.cards": {"en": "Cards", "fr": "Fiches", "ar": "بطاقات"},
+    "initiatives.table": {"en": "Table", "fr": "Tableau", "ar": "جدول"},
+    "initiatives.none": {"en": "No initiative matches these filters.",
+                         "fr": "Aucune initiative ne correspond à ces filtres.",
+                         "ar": "لا توجد مبادرة تطابق عوامل التصفية هذه."},
+    "initiatives.open": {"en": "Open", "fr": "Ouvrir", "ar": "فتح"},
+    "initiatives.back": {"en": "← All initiatives", "fr": "← Toutes les initiatives", "ar": "→ كل المبادرات"},
+    "initiatives.unknown_id": {"en": "There is no initiative with the id “{id}”. Showing all initiatives.",
+                               "fr": "Aucune initiative ne porte l'identifiant « {id} ». Toutes les initiatives "
+                                     "sont affichées.",
+                               "ar": "لا توجد مبادرة بالمعرّف «{id}». يتم عرض كل المبادرات."},
+    "detail.where": {"en": "Where", "fr": "Où", "ar": "أين"},
+    "detail.lead": {"en": "Led by", "fr": "Porté par", "ar": "الجهة القائدة"},
+    "detail.partners": {"en": "Partners", "fr": "Partenaires", "ar": "الشركاء"},
+    "detail.actor": {"en": "Actor type", "fr": "Type d'acteur", "ar": "نوع الجهة الفاعلة"},
+    "detail.areas": {"en": "Areas of work", "fr": "Domaines d'action", "ar": "مجالات العمل"},
+    "detail.areas_curator": {"en": "(curator's judgement: the document does not name the area)",
+                             "fr": "(choix de la curatrice ou du curateur : le document ne nomme pas le domaine)",
+                             "ar": "(تقدير أمين البيانات: لا تذكر الوثيقة المجال)"},
+    "detail.roles": {"en": "CSO roles", "fr": "Rôles des OSC", "ar": "أدوار منظمات المجتمع المدني"},
+    "detail.years": {"en": "Years", "fr": "Années", "ar": "السنوات"},
+    "detail.figures": {"en": "Figures", "fr": "Chiffres", "ar": "الأرقام"},
+    "detail.source": {"en": "Source", "fr": "Source", "ar": "المصدر"},
+    "detail.cite": {"en": "Citation", "fr": "Citation", "ar": "الاستشهاد"},
+    "detail.note": {"en": "Curator's note", "fr": "Note de curation", "ar": "ملاحظة أمين البيانات"},
+    "detail.related_challenges": {"en": "Related challenges", "fr": "Défis liés", "ar": "تحديات ذات صلة"},
+    "detail.related_recommendations": {"en": "Related recommendations", "fr": "Recommandations liées",
+                                       "ar": "توصيات ذات صلة"},
+    "detail.related_help": {
+        "en": "The challenges raised in the same document, and the recommendations that answer them.",
+        "fr": "Les défis soulevés dans le même document, et les recommandations qui y répondent.",
+        "ar": "التحديات المطروحة في الوثيقة نفسها، والتوصيات التي تستجيب لها.",
+    },
+    # challenges
+    "challenges.matrix": {"en": "Which recommendation answers which challenge",
+                          "fr": "Quelle recommandation répond à quel défi",
+                          "ar": "أي توصية تستجيب لأي تحدٍّ"},
+    "challenges.list": {"en": "Challenges and the recommendations that answer them",
+                        "fr": "Les défis et les recommandations qui y répondent",
+                        "ar": "التحديات والتوصيات التي تستجيب لها"},
+    "challenges.answered_by": {"en": "Answered by", "fr": "Réponses", "ar": "تستجيب لها"},
+    "challenges.unanswered": {"en": "No recommendation in the data answers this challenge.",
+                              "fr": "Aucune recommandation des données ne répond à ce défi.",
+                              "ar": "لا توجد في البيانات توصية تستجيب لهذا التحدي."},
+    "challenges.other_recs": {"en": "Recommendations not linked to a challenge",
+                              "fr": "Recommandations non liées à un défi",
+                              "ar": "توصيات غير مرتبطة بتحدٍّ"},
+    "challenges.none": {"en": "No challenge matches these filters.",
+                        "fr": "Aucun défi ne correspond à ces filtres.",
+                        "ar": "لا يوجد تحدٍّ يطابق عوامل التصفية هذه."},
+    # roles
+    "roles.chart": {"en": "Strengths and weaknesses by CSO role",
+                    "fr": "Forces et faiblesses par rôle des OSC",
+                    "ar": "نقاط القوة والضعف حسب دور منظمات المجتمع المدني"},
+    "roles.strengths": {"en": "Strengths", "fr": "Forces", "ar": "نقاط القوة"},
+    "roles.weaknesses": {"en": "Weaknesses", "fr": "Faiblesses", "ar": "نقاط الضعف"},
+    "roles.count_axis": {"en": "← weaknesses · strengths →", "fr": "← faiblesses · forces →",
+                         "ar": "← نقاط الضعف · نقاط القوة →"},
+    "roles.initiatives_playing": {"en": "Initiatives playing this role: {n}",
+                                  "fr": "Initiatives jouant ce rôle : {n}",
+                                  "ar": "المبادرات التي تؤدي هذا الدور: {n}"},
+    "roles.theme": {"en": "Theme", "fr": "Thème", "ar": "الموضوع"},
+    # data page
+    "data.sources": {"en": "The five source documents", "fr": "Les cinq documents sources",
+                     "ar": "الوثائق المصدر الخمس"},
+    "data.download": {"en": "Download the tables (CSV for Excel)", "fr": "Télécharger les tables (CSV pour Excel)",
+                      "ar": "تنزيل الجداول (CSV لبرنامج Excel)"},
+    "data.download_help": {
+        "en": "UTF-8 with BOM so Excel shows Arabic; the current filters apply to the initiatives table.",
+        "fr": "UTF-8 avec BOM pour qu'Excel affiche l'arabe ; les filtres en cours s'appliquent à la table "
+              "des initiatives.",
+        "ar": "بترميز UTF-8 مع BOM ليعرض Excel النص العربي؛ تنطبق عوامل التصفية الحالية على جدول المبادرات.",
+    },
+    "data.validation": {"en": "Validation status", "fr": "État de la validation", "ar": "حالة التحقق"},
+    "data.valid": {"en": "The data is valid: {warnings} warning(s).", "fr": "Les données sont valides : "
+                   "{warnings} avertissement(s).", "ar": "البيانات صالحة: {warnings} تحذير(ات)."},
+    "data.invalid": {"en": "The data has {errors} error(s). The app shows what it can read.",
+                     "fr": "Les données comportent {errors} erreur(s). L'application affiche ce qu'elle peut lire.",
+                     "ar": "تحتوي البيانات على {errors} خطأ. يعرض التطبيق ما يمكن قراءته."},
+    "data.file": {"en": "File", "fr": "Fichier", "ar": "الملف"},
+    "data.rows": {"en": "Rows", "fr": "Lignes", "ar": "الصفوف"},
+    "data.published": {"en": "Published", "fr": "Publié", "ar": "تاريخ النشر"},
+    "data.undated": {"en": "no date in the text", "fr": "pas de date dans le texte", "ar": "لا يوجد تاريخ في النص"},
+    "data.problem_banner": {"en": "Some data could not be read; see Data and sources.",
+                            "fr": "Certaines données n'ont pas pu être lues ; voir Données et sources.",
+                            "ar": "تعذرت قراءة بعض البيانات؛ راجع صفحة البيانات والمصادر."},
+    "data.schema": {"en": "Schema (what each column means)", "fr": "Schéma (sens de chaque colonne)",
+                    "ar": "المخطط (معنى كل عمود)"},
+}
+
+VOCAB: Mapping[str, Catalog] = {
+    "area": {
+        "emergency_aid": {"en": "Emergency aid", "fr": "Aide d'urgence", "ar": "المساعدة الطارئة"},
+        "access_to_services": {"en": "Access to basic services", "fr": "Accès aux services de base",
+                               "ar": "الوصول إلى الخدمات الأساسية"},
+        "intercultural_dialogue": {"en": "Diversity and intercultural dialogue",
+                                   "fr": "Diversité et dialogue interculturel",
+                                   "ar": "التنوع والحوار بين الثقافات"},
+    },
+    "actor_type": {
+        "municipality": {"en": "Municipality", "fr": "Municipalité", "ar": "بلدية"},
+        "cso": {"en": "Civil-society organisation", "fr": "Organisation de la société civile",
+                "ar": "منظمة مجتمع مدني"},
+        "international_organisation": {"en": "International organisation", "fr": "Organisation internationale",
+                                       "ar": "منظمة دولية"},
+        "network": {"en": "Network", "fr": "Réseau", "ar": "شبكة"},
+        "consultative_body": {"en": "Consultative body", "fr": "Instance consultative", "ar": "هيئة استشارية"},
+        "professional_body": {"en": "Professional body", "fr": "Ordre professionnel", "ar": "هيئة مهنية"},
+        "donor_programme": {"en": "Donor-funded programme", "fr": "Programme financé par des bailleurs",
+                            "ar": "برنامج ممول من جهات مانحة"},
+        "partnership": {"en": "City–CSO partnership", "fr": "Partenariat ville–OSC",
+                        "ar": "شراكة بين المدينة والمجتمع المدني"},
+    },
+    "scope": {
+        "city": {"en": "City", "fr": "Ville", "ar": "مدينة"},
+        "multi_city": {"en": "Several cities", "fr": "Plusieurs villes", "ar": "عدة مدن"},
+        "national": {"en": "National", "fr": "National", "ar": "وطني"},
+        "regional": {"en": "Regional", "fr": "Régional", "ar": "إقليمي"},
+        "multi_country": {"en": "Several countries", "fr": "Plusieurs pays", "ar": "عدة بلدان"},
+    },
+    "kind": {
+        "strength": {"en": "Strength", "fr": "Force", "ar": "نقطة قوة"},
+        "weakness": {"en": "Weakness", "fr": "Faiblesse", "ar": "نقطة ضعف"},
+        "priority": {"en": "Workshop priority", "fr": "Priorité de l'atelier", "ar": "أولوية الورشة"},
+        "key_message": {"en": "Key message", "fr": "Message clé", "ar": "رسالة أساسية"},
+        "recommendation": {"en": "Recommendation", "fr": "Recommandation", "ar": "توصية"},
+        "lesson_learned": {"en": "Lesson learned", "fr": "Enseignement tiré", "ar": "درس مستخلص"},
+    },
+    "theme": {
+        "access": {"en": "Access", "fr": "Accès", "ar": "الوصول"},
+        "information": {"en": "Information", "fr": "Information", "ar": "المعلومات"},
+        "independence": {"en": "Independence", "fr": "Indépendance", "ar": "الاستقلالية"},
+        "funding": {"en": "Funding", "fr": "Financement", "ar": "التمويل"},
+        "capacity": {"en": "Capacity", "fr": "Capacités", "ar": "القدرات"},
+        "coordination": {"en": "Coordination", "fr": "Coordination", "ar": "التنسيق"},
+        "legitimacy": {"en": "Legitimacy", "fr": "Légitimité", "ar": "الشرعية"},
+        "relations": {"en": "Relations", "fr": "Relations", "ar": "العلاقات"},
+        "impact": {"en": "Impact", "fr": "Impact", "ar": "الأثر"},
+        "data": {"en": "Data", "fr": "Données", "ar": "البيانات"},
+        "legal_framework": {"en": "Legal framework", "fr": "Cadre juridique", "ar": "الإطار القانوني"},
+        "mandate": {"en": "Mandate", "fr": "Compétences", "ar": "الاختصاص"},
+        "crisis_preparedness": {"en": "Crisis preparedness", "fr": "Préparation aux crises",
+                                "ar": "الاستعداد للأزمات"},
+        "policy_coherence": {"en": "Policy coherence", "fr": "Cohérence des politiques", "ar": "اتساق السياسات"},
+        "responsiveness": {"en": "Responsiveness", "fr": "Réactivité", "ar": "سرعة الاستجابة"},
+        "participation": {"en": "Participation", "fr": "Participation", "ar": "المشاركة"},
+    },
+    "session": {
+        "opening": {"en": "Opening", "fr": "Ouverture", "ar": "الافتتاح"},
+        "concepts": {"en": "Key concepts", "fr": "Concepts clés", "ar": "المفاهيم الأساسية"},
+        "session_chair": {"en": "Session chair", "fr": "Présidence de séance", "ar": "رئاسة الجلسة"},
+        "closing": {"en": "Closing", "fr": "Clôture", "ar": "الاختتام"},
+    },
+}
+
+
+def normalise_lang(value: object) -> str | None:
+    """``"fr-FR"`` → ``"fr"``; anything unknown → ``None``."""
+    if not isinstance(value, str) or not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGS else None
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The UI text ``key`` in ``lang`` (English if missing), with ``{values}`` filled in."""
+    entry = UI.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**values) if values else text
+
+
+def label(vocab: str, code: str, lang: str) -> str:
+    """The label of a controlled-vocabulary code, e.g. ``label("area", "emergency_aid", "fr")``."""
+    entry = VOCAB.get(vocab, {}).get(code)
+    if entry is None:
+        return code.replace("_", " ")
+    return entry.get(lang) or entry[DEFAULT_LANG]
+
+
+def is_rtl(lang: str) -> bool:
+    return lang in RTL_LANGS
+
+
+def babel_locale(lang: str) -> str:
+    return _BABEL_LOCALE.get(lang, _BABEL_LOCALE[DEFAULT_LANG])
+
+
+def fmt_number(value: float, lang: str) -> str:
+    return str(format_decimal(value, locale=babel_locale(lang)))
+
+
+def fmt_date(value: dt.date, lang: str, fmt: str = "long") -> str:
+    return str(format_date(value, format=fmt, locale=babel_locale(lang)))
+
+
+def fmt_date_range(start: dt.date | None, end: dt.date | None, lang: str) -> str:
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return fmt_date(start, lang)
+    return f"{fmt_date(start, lang)} – {fmt_date(end, lang)}"
+
+
+def country_name(code: str, lang: str) -> str:
+    """CLDR country name, e.g. ``country_name("LB", "ar")`` → ``"لبنان"``."""
+    try:
+        return str(Locale.parse(babel_locale(lang)).territories.get(code.upper(), code))
+    except (ValueError, TypeError):
+        return code
+
+
+def text(row: RowLike, base: str, lang: str) -> str:
+    """A row's ``base_<lang>`` text, falling back to English, then French, then Arabic."""
+    for candidate in (lang, "en", "fr", "ar"):
+        value = row.get(f"{base}_{candidate}")
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def text_list(row: RowLike, base: str, lang: str) -> tuple[str, ...]:
+    for candidate in (lang, "en", "fr", "ar"):
+        value = row.get(f"{base}_{candidate}")
+        if isinstance(value, tuple) and value:
+            return tuple(str(v) for v in value)
+    return ()

@@ -1,0 +1,30 @@
+"""Initiatives (/initiatives): peer practices as cards or a table; ?id=… opens one."""
+
+import streamlit as st
+
+from components.cards import initiative_cards, initiative_detail, initiative_table
+from components.filters import filter_panel
+from components.layout import page_setup
+from components.related import back_link, related_panel
+from mc2cm.filters import describe, select_initiatives
+
+ui = page_setup("initiatives")
+sel = filter_panel(ui, keep_id=True)
+if sel.id and sel.id in ui.data.initiatives.index:
+    back_link(ui, sel)
+    initiative_detail(ui.data.initiatives.loc[sel.id], ui)
+    related_panel(sel.id, ui)
+else:
+    if sel.id:
+        st.info(ui.t("initiatives.unknown_id", id=sel.id))
+    shown = select_initiatives(ui.data, sel)
+    st.title(ui.t("page.initiatives"))
+    st.caption(describe(sel, ui.lang, ui.data, len(shown)))
+    view = st.segmented_control(ui.t("initiatives.view"), ["cards", "table"], default="cards", key="w_view",
+                                format_func=lambda v: ui.t(f"initiatives.{v}"))
+    if shown.empty:
+        st.info(ui.t("initiatives.none"))
+    elif view == "table":
+        initiative_table(shown, ui)
+    else:
+        initiative_cards(shown, ui, sel)

@@ -1,0 +1,30 @@
+"""Shared fixtures: fixture datasets, including one full of hostile markup."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+SHIPPED = ROOT / "data"
+HOSTILE_NAME = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">`${window.__pwned=3}`"
+
+
+def make_hostile(target: Path) -> Path:
+    """The minimal dataset with markup injected into every text users see."""
+    shutil.copytree(MINIMAL, target)
+    for name in ("cities.csv", "initiatives.csv"):
+        path = target / name
+        text = path.read_text(encoding="utf-8")
+        quoted = '"' + HOSTILE_NAME.replace('"', '""') + '"'
+        text = text.replace("Brital response", quoted, 1).replace("Brital,Brital", f"{quoted},Brital", 1)
+        path.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def hostile_dir(tmp_path: Path) -> Path:
+    return make_hostile(tmp_path / "hostile")
