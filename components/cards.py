@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.layout import UI, params_for
 from mc2cm.filters import Selection
-from mc2cm.i18n import country_name, label, text, text_list
+from mc2cm.i18n import country_name, join, label, text, text_list
 from mc2cm.mapping import AREA_COLOURS
 
 
@@ -29,10 +29,13 @@ def place(row: pd.Series, ui: UI) -> str:
     city = row.get("city_id") or ""
     if city and city in cities.index:
         c = cities.loc[city]
-        return f"{text(c, 'name', ui.lang)}, {country_name(str(c['country_code']), ui.lang)}"
+        return join((text(c, "name", ui.lang), country_name(str(c["country_code"]), ui.lang)), ui.lang)
     region = text(row, "region", ui.lang)
-    countries = ", ".join(country_name(code, ui.lang) for code in row.get("countries", ()) or ())
-    return " · ".join(part for part in (region, countries) if part) or label("scope", str(row["scope"]), ui.lang)
+    countries = join((country_name(code, ui.lang) for code in row.get("countries", ()) or ()), ui.lang)
+    parts = [region] if region else []
+    if countries and countries != region:
+        parts.append(countries)
+    return " · ".join(parts) or label("scope", str(row["scope"]), ui.lang)
 
 
 def citation(row: pd.Series, ui: UI) -> str:
@@ -51,7 +54,7 @@ def initiative_cards(shown: pd.DataFrame, ui: UI, sel: Selection) -> None:
     direction = "rtl" if ui.rtl else "ltr"
     for initiative_id, row in shown.iterrows():
         summary = text(row, "summary", ui.lang)
-        lead = ", ".join(text_list(row, "lead", ui.lang)) or text(row, "lead", ui.lang)
+        lead = join(text_list(row, "lead", ui.lang), ui.lang) or text(row, "lead", ui.lang)
         with st.container():
             st.html(
                 f'<div class="mc2cm-card" dir="{direction}" lang="{ui.lang}">'
@@ -68,7 +71,7 @@ def initiative_table(shown: pd.DataFrame, ui: UI) -> None:
     table = pd.DataFrame({
         ui.t("page.initiatives"): [text(r, "name", ui.lang) for _, r in shown.iterrows()],
         ui.t("detail.where"): [place(r, ui) for _, r in shown.iterrows()],
-        ui.t("detail.areas"): [", ".join(label("area", a, ui.lang) for a in r["areas"]) for _, r in shown.iterrows()],
+        ui.t("detail.areas"): [join((label("area", a, ui.lang) for a in r["areas"]), ui.lang) for _, r in shown.iterrows()],
         ui.t("detail.actor"): [label("actor_type", str(r["actor_type"]), ui.lang) for _, r in shown.iterrows()],
         "id": list(shown.index),
     })
@@ -85,23 +88,23 @@ def _field(title: str, value: str) -> None:
 
 
 def initiative_detail(row: pd.Series, ui: UI) -> None:
-    st.header(text(row, "name", ui.lang))
+    st.title(text(row, "name", ui.lang))
     st.html(f'<div dir="{"rtl" if ui.rtl else "ltr"}">{chips(row["areas"], ui)}</div>')
     st.write(text(row, "summary", ui.lang))
     left, right = st.columns(2)
     with left:
         _field(ui.t("detail.where"), place(row, ui))
-        _field(ui.t("detail.lead"), ", ".join(text_list(row, "lead", ui.lang)) or text(row, "lead", ui.lang))
-        _field(ui.t("detail.partners"), ", ".join(text_list(row, "partners", ui.lang)))
+        _field(ui.t("detail.lead"), join(text_list(row, "lead", ui.lang), ui.lang) or text(row, "lead", ui.lang))
+        _field(ui.t("detail.partners"), join(text_list(row, "partners", ui.lang), ui.lang))
         _field(ui.t("detail.actor"), label("actor_type", str(row["actor_type"]), ui.lang))
     with right:
-        areas = ", ".join(label("area", a, ui.lang) for a in row["areas"])
+        areas = join((label("area", a, ui.lang) for a in row["areas"]), ui.lang)
         if row["areas_basis"] == "curator":
             areas = f"{areas} {ui.t('detail.areas_curator')}"
         _field(ui.t("detail.areas"), areas)
         roles = ui.data.cso_roles
-        _field(ui.t("detail.roles"), ", ".join(text(roles.loc[r], "name", ui.lang) for r in row["cso_roles"]
-                                               if r in roles.index))
+        _field(ui.t("detail.roles"), join((text(roles.loc[r], "name", ui.lang) for r in row["cso_roles"]
+                                          if r in roles.index), ui.lang))
         years = [y for y in (row["year_start"], row["year_end"]) if not pd.isna(y)]
         _field(ui.t("detail.years"), " – ".join(str(int(y)) for y in dict.fromkeys(years)))
         _field(ui.t("detail.figures"), text(row, "figures", ui.lang))

@@ -45,7 +45,7 @@ def role_texts(assessments: pd.DataFrame, initiatives: pd.DataFrame, ui: UI, sel
         part = assessments[assessments["role_id"] == role_id]
         if part.empty and sel.role:
             continue
-        with st.expander(text(role, "name", ui.lang), expanded=bool(sel.role)):
+        with st.expander(text(role, "name", ui.lang), expanded=True):
             st.page_link("pages/initiatives.py", label=ui.t("roles.initiatives_playing", n=playing.get(str(role_id), 0)),
                          icon=":material/diversity_3:", query_params=params_for(ui.lang, sel.with_(role=(str(role_id),))))
             for kind in ("strength", "weakness"):

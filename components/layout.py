@@ -110,6 +110,7 @@ def _style(lang: str) -> None:
   {'[data-testid="stSidebar"] {border-left: 1px solid #e6e6e6;}' if rtl else ''}
   {'.stMarkdown, h1, h2, h3, h4, p, li, label, [data-testid="stCaptionContainer"] {text-align: right;}' if rtl else ''}
   {'[data-testid="stTable"] table, .mc2cm-table {direction: rtl;} th, td {text-align: right !important;}' if rtl else ''}
+  [data-testid="stPageLink"] p {{ white-space: normal; overflow: visible; text-overflow: clip; }}
   .mc2cm-card {{ border: 1px solid #e3e3e3; border-radius: .6rem; padding: .8rem 1rem; margin-bottom: .6rem;
                  background: #fff; }}
   .mc2cm-card h4 {{ margin: 0 0 .3rem 0; font-size: 1.1rem; }}

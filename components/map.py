@@ -8,30 +8,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components.cards import place
-from components.data import current_stamp, dataset
+from components.data import dataset
 from components.layout import UI, params_for
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, text
 from mc2cm.mapping import AREA_COLOURS, MapParts, build_map
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _cached_map(stamp: tuple[tuple[str, int, int], ...], query: tuple[tuple[str, tuple[str, ...]], ...],
-                lang: str) -> tuple[folium.Map, MapParts]:
-    del stamp  # cache key
-    data = dataset()
-    sel = Selection(**{k: v if k != "q" else (v[0] if v else "") for k, v in query})  # type: ignore[arg-type]
-    shown = select_initiatives(data, sel)
-    return build_map(data.cities, shown, lang, data.data_dir)
-
-
-def _key(sel: Selection) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return (("area", sel.area), ("role", sel.role), ("country", sel.country), ("actor", sel.actor),
-            ("source", sel.source), ("q", (sel.q,) if sel.q else ()))
-
-
 def map_for(sel: Selection, lang: str) -> tuple[folium.Map, MapParts]:
-    return _cached_map(current_stamp(), _key(sel), lang)
+    """A new map object per run: st_folium alters the object it renders, so one
+    cached map cannot be drawn twice. Selecting is cheap; the data is cached."""
+    data = dataset()
+    return build_map(data.cities, select_initiatives(data, sel), lang, data.data_dir)
 
 
 def legend(ui: UI) -> None:
@@ -59,5 +47,5 @@ def elsewhere_panel(elsewhere: pd.DataFrame, ui: UI, sel: Selection) -> None:
     st.caption(ui.t("map.elsewhere_help"))
     for initiative_id, row in elsewhere.iterrows():
         st.page_link("pages/initiatives.py", label=text(row, "name", ui.lang), icon=":material/open_in_new:",
-                     query_params=params_for(ui.lang, sel, id=str(initiative_id)))
+                     query_params=params_for(ui.lang, sel, id=str(initiative_id)), width="stretch")
         st.caption(place(row, ui))

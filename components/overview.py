@@ -12,7 +12,7 @@ from mc2cm.i18n import fmt_date_range, fmt_number, label, text
 from mc2cm.mapping import AREA_COLOURS
 from mc2cm.metrics import AREAS, key_numbers
 
-WORKSHOP = "sfax-workshop-2019"
+WORKSHOP = "sfax-2019-peer-learning-workshop"
 
 
 def _event(ui: UI) -> pd.Series | None:

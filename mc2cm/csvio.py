@@ -44,8 +44,8 @@ class ReadTable:
     had_bom: bool = False
     had_crlf: bool = False
     notes: list[str] = field(default_factory=list)
-    # Spreadsheet row number (header = 1) of each parsed record; a quoted
-    # cell spanning lines makes records and lines differ.
+    # Spreadsheet row number (header = 1) of each parsed record: records are
+    # counted, not lines, since a quoted cell may span several lines.
     row_numbers: list[int] = field(default_factory=list)
 
 
@@ -110,12 +110,13 @@ def parse(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     """Parse strictly; an unclosed quote or a stray character is an error."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
-    line_numbers: list[int] = []
+    row_numbers: list[int] = []
     start = 1
     try:
         for record in reader:
             records.append(record)
-            line_numbers.append(start)
+            # Excel shows one row per record, even when a quoted cell holds line breaks.
+            row_numbers.append(len(records))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise CSVReadError(
@@ -124,7 +125,7 @@ def parse(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
             "probably not closed. Check that cell, or save the file again from Excel.",
             row=start,
         ) from exc
-    return records, line_numbers
+    return records, row_numbers
 
 
 def read_csv_bytes(data: bytes) -> ReadTable:
@@ -134,11 +135,11 @@ def read_csv_bytes(data: bytes) -> ReadTable:
     text, encoding, had_bom = decode(data)
     had_crlf = "\r\n" in text
     delimiter = sniff_delimiter(text)
-    records, line_numbers = parse(text, delimiter)
+    records, row_numbers = parse(text, delimiter)
     # Blank lines between records are harmless; drop them but keep numbering.
     kept = [
         (rec, num)
-        for rec, num in zip(records, line_numbers, strict=True)
+        for rec, num in zip(records, row_numbers, strict=True)
         if any(cell.strip() for cell in rec)
     ]
     if not kept:

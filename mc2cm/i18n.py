@@ -9,7 +9,7 @@ Babel's (CLDR data).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from babel import Locale
@@ -20,7 +20,7 @@ LANGS = ("en", "fr", "ar")
 DEFAULT_LANG = "en"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 RTL_LANGS = frozenset({"ar"})
-_BABEL_LOCALE = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_TN"}
+_BABEL_LOCALE = {"en": "en_GB", "fr": "fr_FR", "ar": "ar"}  # "ar": يونيو, as the documents write it
 
 Catalog = Mapping[str, Mapping[str, str]]
 
@@ -295,6 +295,11 @@ def label(vocab: str, code: str, lang: str) -> str:
     if entry is None:
         return code.replace("_", " ")
     return entry.get(lang) or entry[DEFAULT_LANG]
+
+
+def join(items: Iterable[str], lang: str) -> str:
+    """A list in words, with the language's comma (Arabic uses "،")."""
+    return ("، " if lang == "ar" else ", ").join(item for item in items if item)
 
 
 def is_rtl(lang: str) -> bool:

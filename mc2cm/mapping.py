@@ -21,7 +21,7 @@ import pandas as pd
 from branca.element import Figure
 
 from mc2cm import geo
-from mc2cm.i18n import is_rtl, label, t, text
+from mc2cm.i18n import is_rtl, join, label, t, text
 from mc2cm.metrics import city_summary
 
 STATIC_PREFIX = "/app/static/vendor"
@@ -101,9 +101,9 @@ def popup_html(city: pd.Series, city_row: pd.Series, initiatives: pd.DataFrame, 
         row = initiatives.loc[initiative_id]
         title = esc(text(row, "name", lang))
         href = esc(initiative_link(initiative_id, lang))
-        areas = ", ".join(esc(label("area", a, lang)) for a in row["areas"])
+        areas = join((esc(label("area", a, lang)) for a in row["areas"]), lang)
         items.append(
-            f'<li><a href="{href}" target="_top">{title}</a>'
+            f'<li><a href="{href}" target="_blank" rel="noopener">{title}</a>'
             f'<br><small>{areas}</small></li>'
         )
     more = len(city["initiative_ids"]) - POPUP_LIMIT
@@ -123,7 +123,7 @@ def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str,
     parts = split_parts(cities, initiatives)
     south, west, north, east = geo.MAP_BOUNDS
     fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=4, tiles=None,
-                      min_zoom=3, max_zoom=12, control_scale=True, prefer_canvas=True)
+                      min_zoom=3, max_zoom=12, control_scale=True)
     fmap.default_js = list(LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
     root: Figure = fmap.get_root()  # type: ignore[assignment]

@@ -23,7 +23,7 @@ class KeyNumbers:
     participants_min: int | None
 
 
-def key_numbers(data: Dataset, event_id: str = "sfax-workshop-2019") -> KeyNumbers:
+def key_numbers(data: Dataset, event_id: str = "sfax-2019-peer-learning-workshop") -> KeyNumbers:
     from mc2cm.filters import initiative_countries  # noqa: PLC0415 - avoids an import cycle
 
     countries = set(initiative_countries(data).explode().dropna()) | set(data.cities["country_code"])

@@ -96,7 +96,7 @@ def test_language_switch_changes_ui_and_url(minimal: Path) -> None:
 
 def test_initiative_detail_with_citation(minimal: Path) -> None:
     at = open_page("pages/initiatives.py", {"lang": "en", "id": "brital-response"})
-    assert at.header[0].value == "Brital response"
+    assert at.title[0].value == "Brital response"
     assert any("000_038a1b11c4fce8c1.txt" in c.value and "Annex" in c.value for c in at.code)
     assert qp(at, "id") == ["brital-response"]
 
@@ -105,3 +105,12 @@ def test_filtered_download_is_offered(minimal: Path) -> None:
     at = open_page("pages/data.py", {"lang": "en", "area": "emergency_aid"})
     assert not at.exception
     assert "1 initiative · Emergency aid" in captions(at)
+
+
+@pytest.mark.parametrize(("lang", "date"), [("en", "25 June 2019"), ("fr", "25 juin 2019"), ("ar", "يونيو")])
+def test_overview_shows_the_workshop_with_local_dates(lang: str, date: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MC2CM_DATA_DIR", str(ROOT / "data"))
+    at = open_page("app.py", {"lang": lang})
+    body = " ".join(m.value for m in at.markdown)
+    assert date in body
+    assert any(m.label == t("metric.participants", lang) and m.value == "60" for m in at.metric)

@@ -34,7 +34,7 @@ def test_fixture_loads_with_types_and_lists() -> None:
     assert initiatives.loc["brital-response", "partners_en"] == ("CSOs", "Donors")
     assert initiatives.loc["red-cross-network", "year_start"] == 1997
     assert pd.isna(initiatives.loc["brital-response", "year_start"])
-    assert str(data["events"].loc["sfax-workshop-2019", "start_date"]) == "2019-06-25"
+    assert str(data["events"].loc["sfax-2019-peer-learning-workshop", "start_date"]) == "2019-06-25"
 
 
 def test_broken_table_loads_empty_with_columns(tmp_path: Path) -> None:

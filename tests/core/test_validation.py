@@ -100,6 +100,12 @@ def test_unclosed_quote(data: Path) -> None:
     assert [e for e in found if e[0] == "cities.csv"] == [("cities.csv", 3, None, "malformed")]
 
 
+def test_rows_are_counted_as_excel_counts_them(data: Path) -> None:
+    rewrite(data / "cities.csv", "sfax,Sfax,Sfax", 'sfax,"Sfax\nwith a line break",Sfax')
+    rewrite(data / "cities.csv", "brital,Brital,Brital,بريثال,LB", "brital,Brital,Brital,بريثال,ZZ")
+    assert ("cities.csv", 3, "country_code", "unknown-country") in errors(validate_dir(data))
+
+
 def test_ragged_row(data: Path) -> None:
     rewrite(data / "cities.csv", "brital,Brital,Brital", "brital,Brital")
     assert ("cities.csv", 3, None, "missing-cells") in errors(validate_dir(data))
