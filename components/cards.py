@@ -16,6 +16,13 @@ from mc2cm.i18n import country_name, join, label, text, text_list
 from mc2cm.mapping import AREA_COLOURS
 
 
+def shorten(value: str, limit: int = 240) -> str:
+    """The start of a long text, cut at a word, for cards; the detail view has it all."""
+    if len(value) <= limit:
+        return value
+    return value[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def chips(areas: tuple[str, ...], ui: UI) -> str:
     return "".join(
         f'<span class="mc2cm-chip" style="background:{AREA_COLOURS.get(a, "#777")}">'
@@ -53,7 +60,7 @@ def citation(row: pd.Series, ui: UI) -> str:
 def initiative_cards(shown: pd.DataFrame, ui: UI, sel: Selection) -> None:
     direction = "rtl" if ui.rtl else "ltr"
     for initiative_id, row in shown.iterrows():
-        summary = text(row, "summary", ui.lang)
+        summary = shorten(text(row, "summary", ui.lang))
         lead = join(text_list(row, "lead", ui.lang), ui.lang) or text(row, "lead", ui.lang)
         with st.container():
             st.html(

@@ -41,11 +41,13 @@ def role_texts(assessments: pd.DataFrame, initiatives: pd.DataFrame, ui: UI, sel
     """Every strength and weakness in full, role by role, with how many initiatives play it."""
     playing = initiatives_per_role(initiatives)
     roles = ui.data.cso_roles.sort_values("position")
-    for role_id, role in roles.iterrows():
+    shown = [(rid, role) for rid, role in roles.iterrows()
+             if not (sel.role and assessments[assessments["role_id"] == rid].empty)]
+    columns = st.columns(min(len(shown), 3) or 1)
+    for index, (role_id, role) in enumerate(shown):
         part = assessments[assessments["role_id"] == role_id]
-        if part.empty and sel.role:
-            continue
-        with st.expander(text(role, "name", ui.lang), expanded=True):
+        with columns[index % len(columns)], st.container(border=True):
+            st.markdown(f"**{escape(text(role, 'name', ui.lang))}**")
             st.page_link("pages/initiatives.py", label=ui.t("roles.initiatives_playing", n=playing.get(str(role_id), 0)),
                          icon=":material/diversity_3:", query_params=params_for(ui.lang, sel.with_(role=(str(role_id),))))
             for kind in ("strength", "weakness"):

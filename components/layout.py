@@ -104,10 +104,11 @@ def _style(lang: str) -> None:
   html, body, .stApp, .stMarkdown, button, input, textarea, select, [data-testid="stSidebar"] {{
     font-family: 'MC2CM Arabic', 'Source Sans Pro', system-ui, -apple-system, 'Segoe UI', sans-serif;
   }}
-  [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stMain"] {{
+  /* Only the content flips: the sidebar keeps Streamlit's own placement, so
+     it still slides away properly on a phone. */
+  [data-testid="stMain"], [data-testid="stSidebarContent"], [data-testid="stSidebarUserContent"] {{
     direction: {direction};
   }}
-  {'[data-testid="stSidebar"] {border-left: 1px solid #e6e6e6;}' if rtl else ''}
   {'.stMarkdown, h1, h2, h3, h4, p, li, label, [data-testid="stCaptionContainer"] {text-align: right;}' if rtl else ''}
   {'[data-testid="stTable"] table, .mc2cm-table {direction: rtl;} th, td {text-align: right !important;}' if rtl else ''}
   [data-testid="stPageLink"] p {{ white-space: normal; overflow: visible; text-overflow: clip; }}

@@ -17,21 +17,32 @@ THEME_COLOURS = {
 FONT = "'MC2CM Arabic', system-ui, -apple-system, 'Segoe UI', sans-serif"
 
 
+def wrap(value: str, width: int = 30) -> str:
+    """Break a long label into lines for an axis (plotly does not wrap)."""
+    lines: list[str] = []
+    for word in value.split():
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
+    rtl = is_rtl(lang)
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10}, font={"family": FONT, "size": 14},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"family": FONT, "size": 15},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right" if rtl else "left",
+                "x": 1 if rtl else 0, "traceorder": "normal"},
         plot_bgcolor="white", paper_bgcolor="white", barmode="relative",
     )
-    if is_rtl(lang):
-        fig.update_layout(legend={"x": 1, "xanchor": "right"})
     return fig
 
 
 def role_balance_chart(balance: pd.DataFrame, roles: pd.DataFrame, lang: str) -> go.Figure:
     """Diverging bars: strengths to the right, weaknesses to the left, by theme."""
     order = roles.sort_values("position")
-    names = {rid: escape(text(row, "name", lang)) for rid, row in order.iterrows()}
+    names = {rid: wrap(escape(text(row, "name", lang))) for rid, row in order.iterrows()}
     y_labels = [names[r] for r in order.index]
     fig = go.Figure()
     for theme, colour in THEME_COLOURS.items():
@@ -45,12 +56,14 @@ def role_balance_chart(balance: pd.DataFrame, roles: pd.DataFrame, lang: str) ->
             hovertemplate="%{y}<br>%{customdata}: %{x}<extra>%{fullData.name}</extra>",
         )
     top = int(balance.groupby(["role_id", "kind"])["count"].sum().max()) if not balance.empty else 1
-    fig.update_xaxes(range=[-top - 0.5, top + 0.5], dtick=1, zeroline=True, zerolinewidth=2,
+    ticks = list(range(-top, top + 1))
+    fig.update_xaxes(range=[-top - 0.5, top + 0.5], tickvals=ticks, ticktext=[str(abs(v)) for v in ticks],
+                     zeroline=True, zerolinewidth=2,
                      zerolinecolor="#333", title=t("roles.count_axis", lang),
                      autorange="reversed" if is_rtl(lang) else None)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(y_labels)),
                      side="right" if is_rtl(lang) else "left")
-    return _layout(fig, lang, 120 + 60 * len(y_labels))
+    return _layout(fig, lang, 160 + 85 * len(y_labels))
 
 
 def challenge_matrix(challenges: pd.DataFrame, recommendations: pd.DataFrame, lang: str) -> go.Figure:

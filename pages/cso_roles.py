@@ -13,8 +13,5 @@ assessments = select_assessments(ui.data, sel)
 initiatives = select_initiatives(ui.data, sel.with_(role=()))
 st.title(ui.t("page.cso_roles"))
 st.subheader(ui.t("roles.chart"))
-chart, texts = st.columns([3, 2])
-with chart:
-    role_balance_figure(assessments, ui)
-with texts:
-    role_texts(assessments, initiatives, ui, sel)
+role_balance_figure(assessments, ui)
+role_texts(assessments, initiatives, ui, sel)

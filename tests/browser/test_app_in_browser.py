@@ -130,6 +130,8 @@ def test_screenshots_of_every_page_in_every_language(server: str, new_page) -> N
             page = new_page().open(f"{server}{path}?lang={lang}")
             if path == "/map":
                 marker_count(page)
+            if path in ("/cso_roles", "/challenges"):
+                page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
             name = (path.strip("/") or "overview") + f"-{lang}"
             shots.append(screenshot(page, name))
     phone = new_page(width=390, height=844).open(f"{server}/initiatives?lang=ar&area=emergency_aid")
