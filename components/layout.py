@@ -129,10 +129,15 @@ def nav_query(lang: str, sel: Selection) -> dict[str, str | list[str]]:
     return sel.with_(id="").to_query(lang)
 
 
+STAFF_PAGES: tuple[tuple[str, str, str], ...] = (("manage", "pages/manage.py", ":material/edit_note:"),)
+
+
 def navigation(lang: str, sel: Selection, current: str) -> None:
+    """Public pages; the staff page only once someone has signed in (or is on it)."""
+    pages = PAGES + STAFF_PAGES if st.session_state.get("mc2cm_staff") else PAGES
     with st.sidebar:
         st.caption(t("nav.heading", lang))
-        for key, path, icon in PAGES:
+        for key, path, icon in pages:
             st.page_link(path, label=t(f"page.{key}", lang), icon=icon, query_params=nav_query(lang, sel),
                          disabled=key == current)
         st.divider()

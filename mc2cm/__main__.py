@@ -1,8 +1,15 @@
-"""Command line: ``python -m mc2cm validate [DATA_DIR]``."""
+"""Command line for staff and scripts.
+
+    python -m mc2cm validate [DATA_DIR]
+    python -m mc2cm import TABLE FILE [--data-dir DIR] [--who NAME]
+    python -m mc2cm history [--data-dir DIR]
+    python -m mc2cm restore TABLE [VERSION] [--data-dir DIR] [--who NAME]
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +37,91 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_dir(args: argparse.Namespace) -> Path | None:
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    if not data_dir.is_dir():
+        print(f"ERROR: {data_dir} is not a folder. Give the folder that holds the CSV files.")
+        return None
+    return data_dir
+
+
+def _table_name(name: str, data_dir: Path) -> str | None:
+    from mc2cm.schema import package_spec  # noqa: PLC0415
+
+    spec = package_spec(data_dir)
+    table = name.removesuffix(".csv")
+    if table not in spec.table_names:
+        print(f"ERROR: '{name}' is not a table. The tables are: {', '.join(spec.table_names)}.")
+        return None
+    return table
+
+
+def _report_refusal(exc: Exception) -> int:
+    from mc2cm.store import SaveRefused  # noqa: PLC0415
+
+    if not isinstance(exc, SaveRefused):
+        raise exc
+    print(f"REFUSED: {exc.message}")
+    for problem in exc.problems:
+        print(problem)
+    print("Nothing was changed.")
+    return 1
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from mc2cm.store import SaveRefused, save_table  # noqa: PLC0415
+
+    data_dir = _data_dir(args)
+    if data_dir is None:
+        return 1
+    table = _table_name(args.table, data_dir)
+    if table is None:
+        return 1
+    source = Path(args.file)
+    if not source.is_file():
+        print(f"ERROR: {source} is not a file.")
+        return 1
+    try:
+        result = save_table(data_dir, table, source.read_bytes(), who=args.who)
+    except SaveRefused as exc:
+        return _report_refusal(exc)
+    counts = result.diff.counts()
+    print(f"Saved {table}: {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed. "
+          f"Previous version kept as {result.entry.backup or '(none: new file)'}.")
+    return 0
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from mc2cm.store import history  # noqa: PLC0415
+
+    data_dir = _data_dir(args)
+    if data_dir is None:
+        return 1
+    entries = history(data_dir)
+    if not entries:
+        print("No saves yet.")
+    for entry in entries:
+        print(entry.line())
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from mc2cm.store import SaveRefused, restore  # noqa: PLC0415
+
+    data_dir = _data_dir(args)
+    if data_dir is None:
+        return 1
+    table = _table_name(args.table, data_dir)
+    if table is None:
+        return 1
+    try:
+        result = restore(data_dir, table, args.version, who=args.who)
+    except SaveRefused as exc:
+        return _report_refusal(exc)
+    print(f"Restored {table} ({result.entry.action}). The version it replaced is kept as {result.entry.backup}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mc2cm", description="MC2CM dataset tools.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -37,6 +129,26 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("data_dir", nargs="?", help="folder with the CSV files (default: $MC2CM_DATA_DIR or ./data)")
     validate.add_argument("-v", "--verbose", action="store_true", help="also show notes on how files were read")
     validate.set_defaults(func=_cmd_validate)
+
+    def common(cmd: argparse.ArgumentParser, *, who: bool = True) -> None:
+        cmd.add_argument("--data-dir", help="folder with the CSV files (default: $MC2CM_DATA_DIR or ./data)")
+        if who:
+            who_default = os.environ.get("USER") or os.environ.get("USERNAME") or "command line"
+            cmd.add_argument("--who", default=who_default, help="your name, for the change log")
+
+    imp = sub.add_parser("import", help="validate a CSV and save it as TABLE (the previous version is kept)")
+    imp.add_argument("table", help="table name, e.g. cities or initiatives")
+    imp.add_argument("file", help="the CSV to import (Excel's CSV flavours are accepted)")
+    common(imp)
+    imp.set_defaults(func=_cmd_import)
+    hist = sub.add_parser("history", help="list the saves: time, table, who, rows added/changed/removed")
+    common(hist, who=False)
+    hist.set_defaults(func=_cmd_history)
+    res = sub.add_parser("restore", help="bring back a saved version (default: the one before the last save)")
+    res.add_argument("table")
+    res.add_argument("version", nargs="?", help="a version name from `history` (default: the latest backup)")
+    common(res)
+    res.set_defaults(func=_cmd_restore)
     return parser
 
 

@@ -91,9 +91,12 @@ def test_panning_and_zooming_do_not_rerun_the_script(server: str, new_page) -> N
 def test_arabic_is_right_to_left_with_the_local_font(server: str, new_page) -> None:  # type: ignore[no-untyped-def]
     view = new_page(locale="ar")
     page = view.open(f"{server}/cso_roles?lang=ar")
-    direction = page.evaluate(
-        "() => getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction")
-    assert direction == "rtl"
+    # Fails with a timeout if the main area never turns right-to-left.
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction === 'rtl'",
+        timeout=30_000)
+    heading = page.locator("h1").first
+    assert heading.evaluate("el => getComputedStyle(el).direction") == "rtl"
     expect(page.locator("h1").first).to_have_text(t("page.cso_roles", "ar"))
     page.evaluate("() => document.fonts.ready")
     assert page.evaluate("() => document.fonts.check('16px \"MC2CM Arabic\"', 'نص')")

