@@ -28,6 +28,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("challenges", "pages/challenges.py", ":material/hub:"),
     ("cso_roles", "pages/cso_roles.py", ":material/balance:"),
     ("data", "pages/data.py", ":material/table_view:"),
+    ("present", "pages/present.py", ":material/co_present:"),
 )
 STATIC = "/app/static/vendor"
 FAVICON = str(Path(__file__).resolve().parent.parent / "static" / "favicon.png")
@@ -81,9 +82,15 @@ def set_selection(sel: Selection) -> None:
     st.session_state[SEL_KEY] = sel
 
 
-def write_url(lang: str, sel: Selection, *, keep_id: bool) -> None:
-    """Put the language and the selection in the URL (only when it changes)."""
+def write_url(lang: str, sel: Selection, *, keep_id: bool, keep: tuple[str, ...] = ()) -> None:
+    """Put the language and the selection in the URL (only when it changes).
+
+    ``keep`` names page-specific parameters (``scene``, ``poll``) left as they are.
+    """
     params = sel.with_(id=sel.id if keep_id else "").to_query(lang)
+    for key in keep:
+        if key in st.query_params:
+            params[key] = st.query_params[key]
     wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
     if _url_params() != wanted:
         st.query_params.from_dict(params)
@@ -143,7 +150,7 @@ def navigation(lang: str, sel: Selection, current: str) -> None:
         st.divider()
 
 
-def page_setup(page: str, *, layout: str = "wide") -> UI:
+def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = ()) -> UI:
     """First call of every page. Returns the language and the data."""
     data = dataset()
     _sync_from_url(data)
@@ -165,7 +172,7 @@ def page_setup(page: str, *, layout: str = "wide") -> UI:
         st.warning(t("data.problem_banner", lang), icon=":material/warning:")
     ui = UI(page=page, lang=lang, data=data)
     if page not in {"initiatives"}:
-        write_url(lang, current_selection(), keep_id=False)
+        write_url(lang, current_selection(), keep_id=False, keep=keep)
     return ui
 
 

@@ -43,6 +43,12 @@ def to_excel_csv(frame: pd.DataFrame, spec: TableSpec) -> bytes:
     return (BOM + text).encode("utf-8")
 
 
+def rows_to_excel_csv(header: list[str], rows: list[list[object]]) -> bytes:
+    """Any small table (e.g. poll results) as an Excel-safe CSV."""
+    safe = [[str(neutralise_formula(_cell(cell))) for cell in row] for row in rows]
+    return (BOM + write_csv_text(header, safe, line_end="\r\n")).encode("utf-8")
+
+
 def zip_tables(frames: dict[str, tuple[pd.DataFrame, TableSpec]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

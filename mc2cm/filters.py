@@ -20,7 +20,7 @@ from mc2cm.i18n import LANGS, country_name, label, normalise_lang, t
 from mc2cm.loading import Dataset
 
 MULTI_KEYS = ("area", "role", "country", "actor", "source")
-KNOWN_KEYS = frozenset({"lang", *MULTI_KEYS, "q", "id", "view", "scene"})
+KNOWN_KEYS = frozenset({"lang", *MULTI_KEYS, "q", "id", "view", "scene", "poll"})
 MAX_QUERY_LENGTH = 200
 
 

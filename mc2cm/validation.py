@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import parse_qs
 
 from frictionless import Resource, Schema
 
@@ -260,6 +261,7 @@ def cross_check(tables: Mapping[str, CheckedTable | None], spec: PackageSpec,
                     problems.append(Problem(tspec.path, number, fspec.name, "list-separator",
                                             "Separate the values with | (a vertical bar), not ; or ,."))
     problems.extend(_scope_rules(tables))
+    problems.extend(_scene_rules(tables, ids, spec))
     problems.extend(_geography(tables, basemap))
     return problems
 
@@ -279,6 +281,39 @@ def _scope_rules(tables: Mapping[str, CheckedTable | None]) -> list[Problem]:
             problems.append(Problem("initiatives.csv", number, "region_en", "scope-needs-place",
                                     "Work that is not tied to one city needs country_codes or a region.",
                                     "warning"))
+    return problems
+
+
+SCENE_FILTER_KEYS = {"area": ("initiatives", "areas"), "role": ("cso_roles", None), "country": (None, None),
+                     "actor": ("initiatives", "actor_type"), "source": ("sources", None), "q": (None, None)}
+
+
+def _scene_rules(tables: Mapping[str, CheckedTable | None], ids: Mapping[str, set[str]],
+                 spec: PackageSpec) -> list[Problem]:
+    """A scene's filters must be ones the app understands, with values that exist."""
+    table = tables.get("scenes")
+    if table is None:
+        return []
+    problems = []
+    for row, number in zip(table.rows, table.row_numbers, strict=True):
+        for key, values in parse_qs(row.get("filters", ""), keep_blank_values=True).items():
+            if key not in SCENE_FILTER_KEYS:
+                problems.append(Problem("scenes.csv", number, "filters", "unknown-filter",
+                                        f"'{key}' is not a filter. Use: {', '.join(SCENE_FILTER_KEYS)}."))
+                continue
+            target, column = SCENE_FILTER_KEYS[key]
+            if target is None:
+                continue
+            if column is None:
+                allowed = ids.get(target, set())
+            else:
+                fspec = spec.table(target).field(column)
+                allowed = set(fspec.item_enum or fspec.enum)
+            for value in values:
+                for item in value.split(","):
+                    if item not in allowed:
+                        problems.append(Problem("scenes.csv", number, "filters", "unknown-filter-value",
+                                                f"'{item}' is not a known value for {key}."))
     return problems
 
 

@@ -1,0 +1,129 @@
+"""Polls: the delegate's ballot on a phone, and the live tally on the projector."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.layout import UI
+from components.voter import voter_id
+from mc2cm.charts import FONT, wrap
+from mc2cm.export import rows_to_excel_csv
+from mc2cm.i18n import is_rtl, join, text
+from mc2cm.scenes import poll_options
+from mc2cm.votes import CLOSED, DEFAULT_PATH, OPEN, VOTES_ENV, PollClosed, VoteStore, open_vote_store
+
+REFRESH_SECONDS = 3
+
+
+@st.cache_resource
+def _store(location: str) -> VoteStore:
+    return open_vote_store(location)
+
+
+def vote_store() -> VoteStore:
+    """One store per process and location, created on first use (``$MC2CM_VOTES_DB`` or var/votes.sqlite3)."""
+    return _store(os.environ.get(VOTES_ENV) or str(DEFAULT_PATH))
+
+
+def poll_row(ui: UI, poll_id: str) -> pd.Series | None:
+    polls = ui.data["polls"]
+    return polls.loc[poll_id] if poll_id in polls.index else None
+
+
+def ballot_form(poll_id: str, ui: UI) -> None:
+    """What a delegate sees after scanning the code."""
+    poll = poll_row(ui, poll_id)
+    if poll is None:
+        st.warning(ui.t("poll.unknown"))
+        return
+    store = vote_store()
+    voter = voter_id()
+    st.header(text(poll, "question", ui.lang))
+    options = dict(poll_options(ui.data, str(poll["options"]), ui.lang))
+    current = [c for c in store.ballot(poll_id, voter) if c in options]
+    if st.session_state.pop("ballot_saved", False):
+        st.success(ui.t("poll.saved"), icon=":material/check_circle:")
+    if current:
+        st.success(ui.t("poll.yours", choices=join((options[c] for c in current), ui.lang)))
+    if store.status(poll_id) != OPEN:
+        st.info(ui.t("poll.closed_info"))
+        return
+    limit = int(poll["max_choices"])
+    with st.form(f"ballot-{poll_id}"):
+        if poll["kind"] == "single_choice" or limit == 1:
+            choice = st.radio(ui.t("poll.choose_one"), list(options), format_func=options.get, key="ballot_choice",
+                              index=list(options).index(current[0]) if current else None)
+            chosen = [choice] if choice else []
+        else:
+            chosen = st.multiselect(ui.t("poll.choose", n=limit), list(options), default=current,
+                                    format_func=options.get, max_selections=limit, key="ballot_choices")
+        sent = st.form_submit_button(ui.t("poll.submit"), type="primary", icon=":material/how_to_vote:")
+    if sent:
+        if not chosen:
+            st.warning(ui.t("poll.pick_something"))
+            return
+        try:
+            store.submit(poll_id, voter, chosen)
+        except PollClosed:
+            st.info(ui.t("poll.closed_info"))
+        else:
+            st.session_state["ballot_saved"] = True
+            st.rerun()
+
+
+def results_figure(poll_id: str, ui: UI) -> tuple[go.Figure, int, str]:
+    poll = poll_row(ui, poll_id)
+    store = vote_store()
+    options = poll_options(ui.data, str(poll["options"]), ui.lang) if poll is not None else []
+    tally = store.tally(poll_id)
+    labels = [wrap(name, 36) for _, name in options]
+    values = [tally.get(value, 0) for value, _ in options]
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#0072B2", text=values,
+                           textposition="outside", textfont={"size": 26}, cliponaxis=False))
+    fig.update_yaxes(autorange="reversed", side="right" if is_rtl(ui.lang) else "left", tickfont={"size": 22, "color": "#000"})
+    fig.update_xaxes(visible=False, range=[0, max([*values, 1]) * 1.2],
+                     autorange="reversed" if is_rtl(ui.lang) else None)
+    fig.update_layout(height=110 + 80 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      font={"family": FONT, "size": 22}, plot_bgcolor="white", paper_bgcolor="white")
+    return fig, store.voters(poll_id), store.status(poll_id)
+
+
+def live_results(poll_id: str, ui: UI) -> None:
+    """Redrawn every few seconds on its own: the rest of the slide does not rerun."""
+
+    @st.fragment(run_every=REFRESH_SECONDS)
+    def _results() -> None:
+        fig, voters, status = results_figure(poll_id, ui)
+        state = ui.t("poll.status_open") if status == OPEN else ui.t("poll.status_closed")
+        st.markdown(f"**{state}** · <span data-testid='mc2cm-voters'>{ui.t('poll.voters', n=voters)}</span>",
+                    unsafe_allow_html=True)
+        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "staticPlot": True},
+                        key=f"poll-{poll_id}")
+
+    _results()
+
+
+def poll_controls(poll_id: str, ui: UI) -> None:
+    """Open, close, reset and export: for a signed-in facilitator only."""
+    store = vote_store()
+    status = store.status(poll_id)
+    cols = st.columns(4)
+    if status != OPEN and cols[0].button(ui.t("poll.open"), key=f"open-{poll_id}", icon=":material/play_arrow:"):
+        store.set_status(poll_id, OPEN)
+        st.rerun()
+    if status == OPEN and cols[0].button(ui.t("poll.close"), key=f"close-{poll_id}", icon=":material/stop:"):
+        store.set_status(poll_id, CLOSED)
+        st.rerun()
+    if cols[1].button(ui.t("poll.reset"), key=f"reset-{poll_id}", icon=":material/restart_alt:"):
+        store.reset(poll_id)
+        st.rerun()
+    options = dict(poll_options(ui.data, str(poll_row(ui, poll_id)["options"]), ui.lang))
+    tally = store.tally(poll_id)
+    rows: list[list[object]] = [[value, name, tally.get(value, 0)] for value, name in options.items()]
+    cols[2].download_button(ui.t("poll.export"), rows_to_excel_csv(["option", "label", "votes"], rows),
+                            file_name=f"{poll_id}-results.csv", mime="text/csv", key=f"export-{poll_id}",
+                            icon=":material/download:")

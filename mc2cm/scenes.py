@@ -1,0 +1,97 @@
+"""The facilitator's deck: scenes, their public URLs and QR codes, and poll options."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+import segno
+
+from mc2cm.filters import Choices, Selection, parse_query
+from mc2cm.i18n import label, text
+from mc2cm.loading import Dataset
+
+PUBLIC_URL_ENV = "MC2CM_PUBLIC_URL"
+VIEW_PAGES = {"overview": "", "areas": "", "map": "map", "initiatives": "initiatives", "challenges": "challenges",
+              "priorities": "challenges", "key_messages": "challenges", "cso_roles": "cso_roles",
+              "initiative": "initiatives"}
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    position: int
+    view: str
+    filters: str
+    highlight: str
+    poll_id: str
+    row: pd.Series
+
+    def title(self, lang: str) -> str:
+        return text(self.row, "title", lang)
+
+    def note(self, lang: str) -> str:
+        return text(self.row, "note", lang)
+
+
+def deck(data: Dataset) -> list[Scene]:
+    frame = data["scenes"].sort_values("position", kind="stable")
+    return [Scene(id=str(sid), position=int(row["position"]), view=str(row["view"]), filters=str(row["filters"]),
+                  highlight=str(row["highlight"]), poll_id=str(row["poll_id"]), row=row)
+            for sid, row in frame.iterrows()]
+
+
+def scene_index(scenes: list[Scene], scene_id: str | None) -> int:
+    """Position of ``scene_id`` in the deck; the first scene when unknown."""
+    for index, scene in enumerate(scenes):
+        if scene.id == scene_id:
+            return index
+    return 0
+
+
+def scene_selection(scene: Scene, available: Choices) -> Selection:
+    sel, _, _ = parse_query(parse_qs(scene.filters), available)
+    return sel.with_(id=scene.highlight) if scene.highlight else sel
+
+
+def public_base_url(configured: str | None = None) -> str:
+    """The address phones can reach: configured, else ``$MC2CM_PUBLIC_URL``, else localhost."""
+    base = configured or os.environ.get(PUBLIC_URL_ENV) or "http://localhost:8501"
+    return base.rstrip("/")
+
+
+def public_url(scene: Scene, base: str) -> str:
+    """The public view of a scene (the phone's own language applies: no ``lang``)."""
+    if scene.poll_id:
+        return f"{base}/vote?{urlencode({'poll': scene.poll_id})}"
+    params = [(k, v) for k, values in parse_qs(scene.filters).items() for v in values]
+    if scene.highlight:
+        params.append(("id", scene.highlight))
+    query = urlencode(params)
+    path = VIEW_PAGES.get(scene.view, "")
+    return f"{base}/{path}" + (f"?{query}" if query else "")
+
+
+def qr_png(payload: str, scale: int = 8) -> bytes:
+    """A QR code, made offline."""
+    buffer = io.BytesIO()
+    segno.make(payload, error="m").save(buffer, kind="png", scale=scale, border=2, dark="#000000", light="#ffffff")
+    return buffer.getvalue()
+
+
+def poll_options(data: Dataset, options: str, lang: str) -> list[tuple[str, str]]:
+    """(value, label) pairs a poll offers."""
+    if options in ("priorities", "key_messages"):
+        kind = "priority" if options == "priorities" else "key_message"
+        recs = data.recommendations[data.recommendations["kind"] == kind].sort_values("position")
+        return [(str(rid), text(row, "title", lang)) for rid, row in recs.iterrows()]
+    if options == "areas":
+        spec = data.spec.table("initiatives").field("areas")
+        return [(code, label("area", code, lang)) for code in spec.item_enum]
+    if options == "cso_roles":
+        roles = data.cso_roles.sort_values("position")
+        return [(str(rid), text(row, "name", lang)) for rid, row in roles.iterrows()]
+    return []

@@ -1,0 +1,153 @@
+"""Where the room's answers are kept: one small interface, SQLite by default.
+
+One ballot per voter (browser) per poll: submitting again replaces the
+earlier ballot, so a reload or a changed mind never counts twice. A closed
+poll refuses ballots; a reset clears them. SQLite runs in WAL mode with a
+busy timeout and takes writes in ``BEGIN IMMEDIATE`` transactions, so many
+sessions (threads or processes) can write at once. A server database can
+replace it behind :class:`VoteStore` when several app processes serve one
+room (see ``open_vote_store``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+VOTES_ENV = "MC2CM_VOTES_DB"
+DEFAULT_PATH = Path("var") / "votes.sqlite3"
+BUSY_TIMEOUT_S = 30.0
+OPEN, CLOSED = "open", "closed"
+
+
+class PollClosed(Exception):
+    """The poll is not taking answers."""
+
+
+class VoteStore(Protocol):
+    def status(self, poll_id: str) -> str: ...
+    def set_status(self, poll_id: str, status: str) -> None: ...
+    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None: ...
+    def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]: ...
+    def tally(self, poll_id: str) -> dict[str, int]: ...
+    def voters(self, poll_id: str) -> int: ...
+    def reset(self, poll_id: str) -> None: ...
+    def ballots(self, poll_id: str) -> list[tuple[str, tuple[str, ...], str]]: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS polls (
+    poll_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    changed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ballots (
+    poll_id TEXT NOT NULL,
+    voter TEXT NOT NULL,
+    choices TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (poll_id, voter)
+);
+"""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SQLiteVoteStore:
+    """A file on disk, created on first use. Safe across threads and processes."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # A connection per operation: cheap for SQLite, and never shared between threads.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def status(self, poll_id: str) -> str:
+        with self._connect() as conn:
+            row = conn.execute("SELECT status FROM polls WHERE poll_id = ?", (poll_id,)).fetchone()
+        return str(row[0]) if row else CLOSED
+
+    def set_status(self, poll_id: str, status: str) -> None:
+        if status not in (OPEN, CLOSED):
+            raise ValueError(status)
+        with self._write() as conn:
+            conn.execute("INSERT INTO polls (poll_id, status, changed_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (poll_id) DO UPDATE SET status = excluded.status, "
+                         "changed_at = excluded.changed_at", (poll_id, status, _now()))
+
+    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None:
+        with self._write() as conn:
+            row = conn.execute("SELECT status FROM polls WHERE poll_id = ?", (poll_id,)).fetchone()
+            if not row or row[0] != OPEN:
+                raise PollClosed(poll_id)
+            conn.execute("INSERT INTO ballots (poll_id, voter, choices, updated_at) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (poll_id, voter) DO UPDATE SET choices = excluded.choices, "
+                         "updated_at = excluded.updated_at",
+                         (poll_id, voter, json.dumps(list(dict.fromkeys(choices))), _now()))
+
+    def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]:
+        with self._connect() as conn:
+            row = conn.execute("SELECT choices FROM ballots WHERE poll_id = ? AND voter = ?",
+                               (poll_id, voter)).fetchone()
+        return tuple(json.loads(row[0])) if row else ()
+
+    def ballots(self, poll_id: str) -> list[tuple[str, tuple[str, ...], str]]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT voter, choices, updated_at FROM ballots WHERE poll_id = ? ORDER BY updated_at",
+                                (poll_id,)).fetchall()
+        return [(str(v), tuple(json.loads(c)), str(t)) for v, c, t in rows]
+
+    def tally(self, poll_id: str) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for _, choices, _ in self.ballots(poll_id):
+            counts.update(choices)
+        return dict(counts)
+
+    def voters(self, poll_id: str) -> int:
+        with self._connect() as conn:
+            row = conn.execute("SELECT COUNT(*) FROM ballots WHERE poll_id = ?", (poll_id,)).fetchone()
+        return int(row[0])
+
+    def reset(self, poll_id: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM ballots WHERE poll_id = ?", (poll_id,))
+
+
+def open_vote_store(url: str | None = None) -> VoteStore:
+    """``$MC2CM_VOTES_DB`` or ``var/votes.sqlite3``; a ``sqlite:///`` URL or a plain path."""
+    target = url or os.environ.get(VOTES_ENV) or str(DEFAULT_PATH)
+    if target.startswith(("postgres://", "postgresql://")):
+        raise ValueError("PostgreSQL vote storage is not installed in this version; use a SQLite path.")
+    return SQLiteVoteStore(target.removeprefix("sqlite:///"))

@@ -1,0 +1,117 @@
+"""Facilitator mode: scene navigation, scene URLs, QR codes, the ballot."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from mc2cm.votes import OPEN, SQLiteVoteStore
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLIC = "http://10.42.0.1:8501"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MC2CM_DATA_DIR", str(ROOT / "data"))
+    monkeypatch.setenv("MC2CM_PUBLIC_URL", PUBLIC)
+    votes = tmp_path / "votes.sqlite3"
+    monkeypatch.setenv("MC2CM_VOTES_DB", str(votes))
+    return votes
+
+
+def open_page(page: str, params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
+def scene_param(at: AppTest) -> str:
+    value = at.query_params.get("scene")
+    return value if isinstance(value, str) else value[0]
+
+
+def test_scene_navigation_forward_and_back(env: Path) -> None:
+    at = open_page("pages/present.py", {"lang": "en"})
+    assert not at.exception
+    assert scene_param(at) == "context-and-participants"
+    assert at.title[0].value == "Sfax, 25–26 June 2019: cities and civil society"
+    at.button(key="next").click().run()
+    assert scene_param(at) == "three-areas-of-work"
+    at.button(key="next-page").click().run()  # what a clicker's Page Down triggers
+    assert scene_param(at) == "initiatives-on-the-map"
+    at.button(key="prev").click().run()
+    assert scene_param(at) == "three-areas-of-work"
+    at.button(key="prev-page").click().run()
+    assert scene_param(at) == "context-and-participants"
+    assert at.button(key="prev").disabled
+
+
+def test_a_scene_url_reopens_that_scene_in_its_language(env: Path) -> None:
+    at = open_page("pages/present.py", {"lang": "fr", "scene": "coordination-challenges"})
+    assert at.title[0].value == "Cinq grands défis de coordination"
+    assert scene_param(at) == "coordination-challenges"
+    bad = open_page("pages/present.py", {"lang": "en", "scene": "no-such-scene"})
+    assert not bad.exception
+    assert scene_param(bad) == "context-and-participants"
+
+
+@pytest.mark.parametrize(("scene", "expected"), [
+    ("initiatives-on-the-map", f"{PUBLIC}/map?source=sfax-2019-summary"),
+    ("recommendations", f"{PUBLIC}/vote?poll=top-three-priorities"),
+])
+def test_qr_payload_is_the_public_url_of_the_scene(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    scene: str, expected: str) -> None:
+    images: list[bytes] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
+        if isinstance(path_or_data, bytes) and mimetype == "image/png":
+            images.append(path_or_data)
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    at = open_page("pages/present.py", {"lang": "ar", "scene": scene})
+    assert not at.exception
+    decoded = [r.text for img in images for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(img)))]
+    assert decoded == [expected]
+    assert any(expected in c.value for c in at.code)  # written beside the code too
+
+
+def test_a_delegate_answers_and_can_change_the_answer(env: Path) -> None:
+    store = SQLiteVoteStore(env)
+    store.set_status("top-three-priorities", OPEN)
+    at = open_page("pages/vote.py", {"lang": "en", "poll": "top-three-priorities"})
+    assert at.header[0].value == "Which three priorities matter most for your city?"
+    at.multiselect(key="ballot_choices").set_value(["priority-legal-framework", "priority-pragmatism"])
+    at.button[0].click().run()
+    assert store.tally("top-three-priorities") == {"priority-legal-framework": 1, "priority-pragmatism": 1}
+    at.multiselect(key="ballot_choices").set_value(["priority-pragmatism"])
+    at.button[0].click().run()
+    assert store.tally("top-three-priorities") == {"priority-pragmatism": 1}
+    assert store.voters("top-three-priorities") == 1
+
+
+def test_a_closed_poll_takes_no_answer(env: Path) -> None:
+    at = open_page("pages/vote.py", {"lang": "fr", "poll": "top-three-priorities"})
+    assert any("pas ouvert" in i.value for i in at.info)
+    assert not at.multiselect
+
+
+def test_poll_controls_need_sign_in(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MC2CM_ADMIN_PASSWORD", "facilitator passphrase")
+    at = open_page("pages/present.py", {"lang": "en", "scene": "recommendations"})
+    assert not [b for b in at.button if b.key == "open-top-three-priorities"]
+    at.text_input(key="auth_name").set_value("Lina")
+    at.text_input(key="auth_password").set_value("facilitator passphrase")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    at.button(key="open-top-three-priorities").click().run()
+    assert SQLiteVoteStore(env).status("top-three-priorities") == OPEN
