@@ -19,7 +19,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 VOTES_ENV = "MC2CM_VOTES_DB"
 DEFAULT_PATH = Path("var") / "votes.sqlite3"
@@ -145,9 +145,81 @@ class SQLiteVoteStore:
             conn.execute("DELETE FROM ballots WHERE poll_id = ?", (poll_id,))
 
 
+class PostgresVoteStore:
+    """The same store on PostgreSQL, for several app processes serving one room."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg  # noqa: PLC0415 - only needed when PostgreSQL is configured
+
+        self._psycopg = psycopg
+        self.url = url
+        with self._connect() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(4242)")  # two processes creating tables at once
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+
+    def _connect(self) -> Any:
+        return self._psycopg.connect(self.url, autocommit=False, connect_timeout=10)
+
+    def status(self, poll_id: str) -> str:
+        with self._connect() as conn:
+            row = conn.execute("SELECT status FROM polls WHERE poll_id = %s", (poll_id,)).fetchone()
+        return str(row[0]) if row else CLOSED
+
+    def set_status(self, poll_id: str, status: str) -> None:
+        if status not in (OPEN, CLOSED):
+            raise ValueError(status)
+        with self._connect() as conn:
+            conn.execute("INSERT INTO polls (poll_id, status, changed_at) VALUES (%s, %s, %s) "
+                         "ON CONFLICT (poll_id) DO UPDATE SET status = excluded.status, "
+                         "changed_at = excluded.changed_at", (poll_id, status, _now()))
+
+    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT status FROM polls WHERE poll_id = %s FOR SHARE", (poll_id,)).fetchone()
+            if not row or row[0] != OPEN:
+                raise PollClosed(poll_id)
+            conn.execute("INSERT INTO ballots (poll_id, voter, choices, updated_at) VALUES (%s, %s, %s, %s) "
+                         "ON CONFLICT (poll_id, voter) DO UPDATE SET choices = excluded.choices, "
+                         "updated_at = excluded.updated_at",
+                         (poll_id, voter, json.dumps(list(dict.fromkeys(choices))), _now()))
+
+    def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]:
+        with self._connect() as conn:
+            row = conn.execute("SELECT choices FROM ballots WHERE poll_id = %s AND voter = %s",
+                               (poll_id, voter)).fetchone()
+        return tuple(json.loads(row[0])) if row else ()
+
+    def ballots(self, poll_id: str) -> list[tuple[str, tuple[str, ...], str]]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT voter, choices, updated_at FROM ballots WHERE poll_id = %s "
+                                "ORDER BY updated_at", (poll_id,)).fetchall()
+        return [(str(v), tuple(json.loads(c)), str(t)) for v, c, t in rows]
+
+    def tally(self, poll_id: str) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for _, choices, _ in self.ballots(poll_id):
+            counts.update(choices)
+        return dict(counts)
+
+    def voters(self, poll_id: str) -> int:
+        with self._connect() as conn:
+            row = conn.execute("SELECT COUNT(*) FROM ballots WHERE poll_id = %s", (poll_id,)).fetchone()
+        return int(row[0])
+
+    def reset(self, poll_id: str) -> None:
+        with self._connect() as conn:
+            conn.execute("DELETE FROM ballots WHERE poll_id = %s", (poll_id,))
+
+
 def open_vote_store(url: str | None = None) -> VoteStore:
-    """``$MC2CM_VOTES_DB`` or ``var/votes.sqlite3``; a ``sqlite:///`` URL or a plain path."""
+    """``$MC2CM_VOTES_DB``, else ``var/votes.sqlite3``.
+
+    A ``postgresql://`` URL selects PostgreSQL (several app processes, one room);
+    a ``sqlite:///`` URL or a plain path selects SQLite.
+    """
     target = url or os.environ.get(VOTES_ENV) or str(DEFAULT_PATH)
     if target.startswith(("postgres://", "postgresql://")):
-        raise ValueError("PostgreSQL vote storage is not installed in this version; use a SQLite path.")
+        return PostgresVoteStore(target)
     return SQLiteVoteStore(target.removeprefix("sqlite:///"))

@@ -25,11 +25,17 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
 fi
 .venv/bin/python scripts/install_assets.py
 
-if [[ $DEV == 1 ]] && [[ ! -x /usr/bin/chromium ]]; then
-  echo "setup: installing Debian's chromium for the browser tests"
-  SUDO=""
-  [[ $(id -u) != 0 ]] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+if [[ $DEV == 1 ]]; then
+  # Debian packages for the tests: chromium (browser tests), postgresql (the server vote store).
+  missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  if (( ${#missing[@]} )); then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    SUDO=""
+    [[ $(id -u) != 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 echo "setup: done"
