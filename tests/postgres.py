@@ -6,7 +6,6 @@ root (PostgreSQL refuses to run as root). Skips when the binaries are absent.
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -18,7 +17,7 @@ from pathlib import Path
 
 
 def pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     return Path(found[-1]).parent if found else None
 
 
@@ -46,8 +45,8 @@ def temporary_postgres() -> Iterator[str]:
     subprocess.run(_as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                                  "--no-sync"]), check=True, capture_output=True)
     subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
-                                 "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                                       "-c max_connections=200", "start"]), check=True, capture_output=True)
+                                 "-o", (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                                        "-c max_connections=200"), "start"]), check=True, capture_output=True)
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
