@@ -1,0 +1,146 @@
+"""Start PostgreSQL, two app processes and nginx on loopback, then check the recipe.
+
+    .venv/bin/python -m deploy.scale_out_check [--voters 8] [--processes 2] [--burst 60]
+
+It shows (and exits 1 unless):
+1. every browser sticks to one app process across its requests and its websocket;
+2. both processes serve browsers;
+3. votes cast through both processes are all counted, once each (PostgreSQL vote store);
+4. the burst benchmark runs through nginx (when benchmarks/ provides it).
+
+Only loopback addresses are used; everything started here is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from string import Template
+
+from mc2cm.votes import OPEN, open_vote_store
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server, wait_idle
+from tests.postgres import temporary_postgres
+
+ROOT = Path(__file__).resolve().parents[1]
+POLL = "top-three-priorities"
+
+
+def ensure_nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found:
+        return found
+    print("installing Debian's nginx …", flush=True)
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True,
+                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@contextmanager
+def nginx(backends: list[str]) -> Iterator[str]:
+    prefix = Path(tempfile.mkdtemp(prefix="mc2cm-nginx-"))
+    port = free_port()
+    upstreams = "\n".join(f"        server {b.removeprefix('http://')};" for b in backends)
+    conf = Template((ROOT / "deploy" / "nginx.conf.template").read_text(encoding="utf-8")).safe_substitute(
+        PREFIX=str(prefix), LISTEN=f"127.0.0.1:{port}", UPSTREAMS=upstreams)
+    (prefix / "nginx.conf").write_text(conf, encoding="utf-8")
+    binary = ensure_nginx()
+    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):  # noqa: S310 - loopback
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def check_votes(url: str, voters: int) -> dict[str, object]:
+    """Real browsers through nginx: each votes once; which process served each?"""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    served: list[str] = []
+    sticky = True
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for index in range(voters):
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            backends: list[str] = []
+            page.on("response", lambda r, seen=backends: seen.append(r.headers.get("x-mc2cm-backend", "")))
+            page.goto(f"{url}/vote?poll={POLL}&lang=en")
+            wait_idle(page)
+            box = page.get_by_role("combobox")
+            box.click()
+            box.fill("Pragmatism" if index % 2 else "Legal framework")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Tab")
+            page.get_by_role("button", name="Send my answer").click()
+            page.get_by_text("Your answer is saved").wait_for(timeout=30_000)
+            page.reload()  # a reload must neither move the browser nor count twice
+            wait_idle(page)
+            distinct = {b for b in backends if b}
+            sticky = sticky and len(distinct) == 1
+            served.append(next(iter(distinct), "?"))
+            context.close()
+        browser.close()
+    return {"served_by": dict(Counter(served)), "sticky": sticky}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--voters", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--burst", type=int, default=60, help="sessions for the burst through nginx (0: skip)")
+    args = parser.parse_args(argv)
+    report: dict[str, object] = {}
+    with ExitStack() as stack:
+        pg_url = stack.enter_context(temporary_postgres())
+        store = open_vote_store(pg_url)
+        store.set_status(POLL, OPEN)
+        env = {"MC2CM_VOTES_DB": pg_url, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+        backends = [stack.enter_context(streamlit_server(ROOT / "data", env=env)) for _ in range(args.processes)]
+        url = stack.enter_context(nginx(backends))
+        print(f"nginx {url} → {', '.join(backends)}; votes in PostgreSQL", flush=True)
+        votes = check_votes(url, args.voters)
+        report.update(votes)
+        report["voters"] = args.voters
+        report["ballots_counted"] = store.voters(POLL)
+        report["tally"] = store.tally(POLL)
+        if args.burst:
+            try:
+                from benchmarks.load import burst_through  # noqa: PLC0415 - optional part
+            except ImportError:
+                report["burst"] = "skipped: benchmarks.load.burst_through not available"
+            else:
+                report["burst"] = burst_through(url, sessions=args.burst)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    served = report["served_by"]
+    ok = (bool(report["sticky"]) and isinstance(served, dict) and len(served) == args.processes
+          and report["ballots_counted"] == args.voters)
+    print("OK: sessions stick to their process, all processes serve, every vote counted once." if ok
+          else "FAILED: see the report above.")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
