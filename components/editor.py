@@ -3,7 +3,6 @@ through :func:`mc2cm.store.save_table`, the one save path."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,9 @@ from components.layout import UI
 from mc2cm import geo, store
 from mc2cm.gazetteer import find, slug
 from mc2cm.i18n import country_name
+from mc2cm.loading import convert_cell
 from mc2cm.mapping import LOCAL_CSS, LOCAL_JS, region_layer
-from mc2cm.schema import FieldSpec, TableSpec, split_list
+from mc2cm.schema import FieldSpec, TableSpec
 from mc2cm.validation import CheckedTable, read_table
 
 BASE_KEY = "m_base_{}"       # the table as the editor opened it (rows and version)
@@ -34,22 +34,12 @@ def data_dir() -> Path:
 
 
 def _typed(value: str, spec: FieldSpec) -> Any:
-    if spec.is_list and (spec.item_enum or spec.item_reference):
-        return list(split_list(value))
-    if value == "":
-        return None
-    try:
-        if spec.type == "number":
-            return float(value)
-        if spec.type == "integer":
-            return int(value)
-        if spec.type == "boolean":
-            return value.lower() in ("true", "1", "yes")
-        if spec.type == "date":
-            return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return value
+    """The loader's typing, with lists as the grid's editors want them."""
+    typed = convert_cell(value, spec)
+    if isinstance(typed, tuple):
+        # Lists with a vocabulary get a multiselect; free lists (partners) stay text with |.
+        return list(typed) if spec.item_enum or spec.item_reference else "|".join(typed)
+    return typed
 
 
 def editor_frame(tspec: TableSpec, table: CheckedTable | None) -> pd.DataFrame:

@@ -81,7 +81,8 @@ class Dataset:
         return self.tables["role_assessments"]
 
 
-def _convert(value: str, spec: FieldSpec) -> object:
+def convert_cell(value: str, spec: FieldSpec) -> object:
+    """A CSV cell as the schema types it: float, int, bool, date, tuple for ``|`` lists, or str."""
     if spec.is_list:
         return split_list(value)
     if value == "":
@@ -105,7 +106,7 @@ def table_frame(tspec: TableSpec, table: CheckedTable | None) -> pd.DataFrame:
     """A typed DataFrame; an unreadable table becomes an empty one with its columns."""
     rows = table.rows if table is not None else []
     data = {
-        f.name: [_convert(r.get(f.name, ""), f) for r in rows] for f in tspec.fields
+        f.name: [convert_cell(r.get(f.name, ""), f) for r in rows] for f in tspec.fields
     }
     frame = pd.DataFrame(data, columns=tspec.column_names)
     for f in tspec.fields:

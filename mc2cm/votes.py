@@ -62,7 +62,73 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteVoteStore:
+class _SQLVoteStore:
+    """The queries, shared by both databases; subclasses say how to connect."""
+
+    placeholder = "?"
+
+    def _connect(self) -> contextlib.AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _write(self) -> contextlib.AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _sql(self, query: str) -> str:
+        return query.replace("?", self.placeholder)
+
+    def _one(self, query: str, params: tuple[object, ...]) -> Any:
+        with self._connect() as conn:
+            return conn.execute(self._sql(query), params).fetchone()
+
+    def status(self, poll_id: str) -> str:
+        row = self._one("SELECT status FROM polls WHERE poll_id = ?", (poll_id,))
+        return str(row[0]) if row else CLOSED
+
+    def set_status(self, poll_id: str, status: str) -> None:
+        if status not in (OPEN, CLOSED):
+            raise ValueError(status)
+        with self._write() as conn:
+            conn.execute(self._sql("INSERT INTO polls (poll_id, status, changed_at) VALUES (?, ?, ?) "
+                                   "ON CONFLICT (poll_id) DO UPDATE SET status = excluded.status, "
+                                   "changed_at = excluded.changed_at"), (poll_id, status, _now()))
+
+    _status_for_update = "SELECT status FROM polls WHERE poll_id = ?"
+
+    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None:
+        with self._write() as conn:
+            row = conn.execute(self._sql(self._status_for_update), (poll_id,)).fetchone()
+            if not row or row[0] != OPEN:
+                raise PollClosed(poll_id)
+            conn.execute(self._sql("INSERT INTO ballots (poll_id, voter, choices, updated_at) VALUES (?, ?, ?, ?) "
+                                   "ON CONFLICT (poll_id, voter) DO UPDATE SET choices = excluded.choices, "
+                                   "updated_at = excluded.updated_at"),
+                         (poll_id, voter, json.dumps(list(dict.fromkeys(choices))), _now()))
+
+    def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]:
+        row = self._one("SELECT choices FROM ballots WHERE poll_id = ? AND voter = ?", (poll_id, voter))
+        return tuple(json.loads(row[0])) if row else ()
+
+    def ballots(self, poll_id: str) -> list[tuple[str, tuple[str, ...], str]]:
+        with self._connect() as conn:
+            rows = conn.execute(self._sql("SELECT voter, choices, updated_at FROM ballots WHERE poll_id = ? "
+                                          "ORDER BY updated_at"), (poll_id,)).fetchall()
+        return [(str(v), tuple(json.loads(c)), str(t)) for v, c, t in rows]
+
+    def tally(self, poll_id: str) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for _, choices, _ in self.ballots(poll_id):
+            counts.update(choices)
+        return dict(counts)
+
+    def voters(self, poll_id: str) -> int:
+        return int(self._one("SELECT COUNT(*) FROM ballots WHERE poll_id = ?", (poll_id,))[0])
+
+    def reset(self, poll_id: str) -> None:
+        with self._write() as conn:
+            conn.execute(self._sql("DELETE FROM ballots WHERE poll_id = ?"), (poll_id,))
+
+
+class SQLiteVoteStore(_SQLVoteStore):
     """A file on disk, created on first use. Safe across threads and processes."""
 
     def __init__(self, path: Path | str) -> None:
@@ -86,7 +152,7 @@ class SQLiteVoteStore:
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE")  # take the write lock first: no upgrade deadlocks
             try:
                 yield conn
             except BaseException:
@@ -94,123 +160,30 @@ class SQLiteVoteStore:
                 raise
             conn.execute("COMMIT")
 
-    def status(self, poll_id: str) -> str:
-        with self._connect() as conn:
-            row = conn.execute("SELECT status FROM polls WHERE poll_id = ?", (poll_id,)).fetchone()
-        return str(row[0]) if row else CLOSED
 
-    def set_status(self, poll_id: str, status: str) -> None:
-        if status not in (OPEN, CLOSED):
-            raise ValueError(status)
-        with self._write() as conn:
-            conn.execute("INSERT INTO polls (poll_id, status, changed_at) VALUES (?, ?, ?) "
-                         "ON CONFLICT (poll_id) DO UPDATE SET status = excluded.status, "
-                         "changed_at = excluded.changed_at", (poll_id, status, _now()))
+class PostgresVoteStore(_SQLVoteStore):
+    """The same store on PostgreSQL, for app processes on several machines."""
 
-    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None:
-        with self._write() as conn:
-            row = conn.execute("SELECT status FROM polls WHERE poll_id = ?", (poll_id,)).fetchone()
-            if not row or row[0] != OPEN:
-                raise PollClosed(poll_id)
-            conn.execute("INSERT INTO ballots (poll_id, voter, choices, updated_at) VALUES (?, ?, ?, ?) "
-                         "ON CONFLICT (poll_id, voter) DO UPDATE SET choices = excluded.choices, "
-                         "updated_at = excluded.updated_at",
-                         (poll_id, voter, json.dumps(list(dict.fromkeys(choices))), _now()))
-
-    def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]:
-        with self._connect() as conn:
-            row = conn.execute("SELECT choices FROM ballots WHERE poll_id = ? AND voter = ?",
-                               (poll_id, voter)).fetchone()
-        return tuple(json.loads(row[0])) if row else ()
-
-    def ballots(self, poll_id: str) -> list[tuple[str, tuple[str, ...], str]]:
-        with self._connect() as conn:
-            rows = conn.execute("SELECT voter, choices, updated_at FROM ballots WHERE poll_id = ? ORDER BY updated_at",
-                                (poll_id,)).fetchall()
-        return [(str(v), tuple(json.loads(c)), str(t)) for v, c, t in rows]
-
-    def tally(self, poll_id: str) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for _, choices, _ in self.ballots(poll_id):
-            counts.update(choices)
-        return dict(counts)
-
-    def voters(self, poll_id: str) -> int:
-        with self._connect() as conn:
-            row = conn.execute("SELECT COUNT(*) FROM ballots WHERE poll_id = ?", (poll_id,)).fetchone()
-        return int(row[0])
-
-    def reset(self, poll_id: str) -> None:
-        with self._write() as conn:
-            conn.execute("DELETE FROM ballots WHERE poll_id = ?", (poll_id,))
-
-
-class PostgresVoteStore:
-    """The same store on PostgreSQL, for several app processes serving one room."""
+    placeholder = "%s"
+    _status_for_update = "SELECT status FROM polls WHERE poll_id = ? FOR SHARE"
 
     def __init__(self, url: str) -> None:
         import psycopg  # noqa: PLC0415 - only needed when PostgreSQL is configured
 
         self._psycopg = psycopg
         self.url = url
-        with self._connect() as conn:
+        with self._write() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(4242)")  # two processes creating tables at once
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
 
     def _connect(self) -> Any:
+        # psycopg's connection context commits on success and rolls back on error.
         return self._psycopg.connect(self.url, autocommit=False, connect_timeout=10)
 
-    def status(self, poll_id: str) -> str:
-        with self._connect() as conn:
-            row = conn.execute("SELECT status FROM polls WHERE poll_id = %s", (poll_id,)).fetchone()
-        return str(row[0]) if row else CLOSED
-
-    def set_status(self, poll_id: str, status: str) -> None:
-        if status not in (OPEN, CLOSED):
-            raise ValueError(status)
-        with self._connect() as conn:
-            conn.execute("INSERT INTO polls (poll_id, status, changed_at) VALUES (%s, %s, %s) "
-                         "ON CONFLICT (poll_id) DO UPDATE SET status = excluded.status, "
-                         "changed_at = excluded.changed_at", (poll_id, status, _now()))
-
-    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None:
-        with self._connect() as conn:
-            row = conn.execute("SELECT status FROM polls WHERE poll_id = %s FOR SHARE", (poll_id,)).fetchone()
-            if not row or row[0] != OPEN:
-                raise PollClosed(poll_id)
-            conn.execute("INSERT INTO ballots (poll_id, voter, choices, updated_at) VALUES (%s, %s, %s, %s) "
-                         "ON CONFLICT (poll_id, voter) DO UPDATE SET choices = excluded.choices, "
-                         "updated_at = excluded.updated_at",
-                         (poll_id, voter, json.dumps(list(dict.fromkeys(choices))), _now()))
-
-    def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]:
-        with self._connect() as conn:
-            row = conn.execute("SELECT choices FROM ballots WHERE poll_id = %s AND voter = %s",
-                               (poll_id, voter)).fetchone()
-        return tuple(json.loads(row[0])) if row else ()
-
-    def ballots(self, poll_id: str) -> list[tuple[str, tuple[str, ...], str]]:
-        with self._connect() as conn:
-            rows = conn.execute("SELECT voter, choices, updated_at FROM ballots WHERE poll_id = %s "
-                                "ORDER BY updated_at", (poll_id,)).fetchall()
-        return [(str(v), tuple(json.loads(c)), str(t)) for v, c, t in rows]
-
-    def tally(self, poll_id: str) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for _, choices, _ in self.ballots(poll_id):
-            counts.update(choices)
-        return dict(counts)
-
-    def voters(self, poll_id: str) -> int:
-        with self._connect() as conn:
-            row = conn.execute("SELECT COUNT(*) FROM ballots WHERE poll_id = %s", (poll_id,)).fetchone()
-        return int(row[0])
-
-    def reset(self, poll_id: str) -> None:
-        with self._connect() as conn:
-            conn.execute("DELETE FROM ballots WHERE poll_id = %s", (poll_id,))
+    def _write(self) -> Any:
+        return self._connect()
 
 
 def open_vote_store(url: str | None = None) -> VoteStore:
