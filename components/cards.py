@@ -57,6 +57,21 @@ def citation(row: pd.Series, ui: UI) -> str:
     return f"{doc} — {row.get('source_locator', '')}"
 
 
+def paginate(frame: pd.DataFrame, ui: UI, page_size: int, key: str) -> pd.DataFrame:
+    """One page of a long list: the page's work stays proportional to what is shown."""
+    total = len(frame)
+    pages = max(1, -(-total // page_size))
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(ui.t("initiatives.page"), min_value=1, max_value=pages, value=1, step=1,
+                                   key=key))
+    first = (page - 1) * page_size
+    shown = frame.iloc[first:first + page_size]
+    if pages > 1:
+        st.caption(ui.t("initiatives.showing", first=first + 1, last=first + len(shown), total=total))
+    return shown
+
+
 def initiative_cards(shown: pd.DataFrame, ui: UI, sel: Selection) -> None:
     direction = "rtl" if ui.rtl else "ltr"
     for initiative_id, row in shown.iterrows():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from mc2cm.filters import Choices, choices
 from mc2cm.loading import Dataset, data_stamp, default_data_dir, load_dataset
 
 
@@ -13,6 +14,18 @@ from mc2cm.loading import Dataset, data_stamp, default_data_dir, load_dataset
 def _load(data_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
     del stamp  # part of the cache key only: a changed file gives a new entry
     return load_dataset(Path(data_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _choices(data_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> Choices:
+    del stamp
+    return choices(_load(data_dir, data_stamp(Path(data_dir))))
+
+
+def filter_choices() -> Choices:
+    """The values each filter can take, computed once per version of the data."""
+    folder = data_dir()
+    return _choices(str(folder), data_stamp(folder))
 
 
 def data_dir() -> Path:
@@ -35,4 +48,5 @@ def current_stamp() -> tuple[tuple[str, int, int], ...]:
 def clear() -> None:
     """After a save: every page reads the new data on its next rerun."""
     _load.clear()
+    _choices.clear()
     st.cache_data.clear()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.data import filter_choices
 from components.layout import UI, current_selection, set_selection, write_url
-from mc2cm.filters import MULTI_KEYS, Selection, choices
+from mc2cm.filters import MULTI_KEYS, Selection
 from mc2cm.i18n import country_name, label, text
 
 ALL_FILTERS = frozenset({*MULTI_KEYS, "q"})
@@ -46,7 +47,7 @@ def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool
     state carries over when the user moves on.
     """
     sel = current_selection()
-    options = choices(ui.data)
+    options = filter_choices()
     with st.sidebar:
         st.subheader(ui.t("filters.heading"))
         st.session_state["w_q"] = sel.q

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.data import dataset
-from mc2cm.filters import Selection, choices, parse_query
+from components.data import dataset, filter_choices
+from mc2cm.filters import Selection, parse_query
 from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, is_rtl, normalise_lang, t
 from mc2cm.loading import Dataset
 
@@ -60,12 +60,12 @@ def _browser_lang() -> str | None:
         return None
 
 
-def _sync_from_url(data: Dataset) -> None:
+def _sync_from_url() -> None:
     """When the URL changed from outside (first load, link, reload), it wins."""
     params = _url_params()
     if st.session_state.get(SYNCED_KEY) == params:
         return
-    sel, lang, ignored = parse_query(params, choices(data))
+    sel, lang, ignored = parse_query(params, filter_choices())
     st.session_state[SEL_KEY] = sel
     if lang:
         st.session_state[LANG_KEY] = lang
@@ -153,7 +153,7 @@ def navigation(lang: str, sel: Selection, current: str) -> None:
 def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = ()) -> UI:
     """First call of every page. Returns the language and the data."""
     data = dataset()
-    _sync_from_url(data)
+    _sync_from_url()
     lang = st.session_state.get(LANG_KEY) or _browser_lang() or DEFAULT_LANG
     st.session_state[LANG_KEY] = lang
     st.set_page_config(page_title=f"{t(f'page.{page}', lang)} · MC2CM", page_icon=FAVICON,

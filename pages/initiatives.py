@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.cards import initiative_cards, initiative_detail, initiative_table
+from components.cards import initiative_cards, initiative_detail, initiative_table, paginate
 from components.filters import filter_panel
 from components.layout import page_setup
 from components.related import back_link, related_panel
@@ -25,6 +25,6 @@ else:
     if shown.empty:
         st.info(ui.t("initiatives.none"))
     elif view == "table":
-        initiative_table(shown, ui)
+        initiative_table(paginate(shown, ui, 100, "page_table"), ui)
     else:
-        initiative_cards(shown, ui, sel)
+        initiative_cards(paginate(shown, ui, 24, "page_cards"), ui, sel)
