@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 import pandas as pd
@@ -26,18 +27,19 @@ def source_documents(ui: UI) -> None:
 
 
 def downloads(ui: UI, initiatives: pd.DataFrame, caption: str) -> None:
+    """Each file is built only when its button is clicked, so the page stays light."""
     st.subheader(ui.t("data.download"))
     st.caption(ui.t("data.download_help"))
     st.caption(caption)
     spec = ui.data.spec
     frames = {name: (ui.data[name], spec.table(name)) for name in spec.table_names}
     frames["initiatives"] = (initiatives, spec.table("initiatives"))
-    st.download_button("mc2cm-data.zip", zip_tables(frames), file_name="mc2cm-data.zip",
-                       mime="application/zip", icon=":material/download:", key="dl-all")
+    st.download_button("mc2cm-data.zip", partial(zip_tables, frames), file_name="mc2cm-data.zip",
+                       mime="application/zip", icon=":material/download:", key="dl-all", on_click="ignore")
     cols = st.columns(4)
     for i, (name, (frame, tspec)) in enumerate(frames.items()):
-        cols[i % 4].download_button(f"{tspec.path} ({len(frame)})", to_excel_csv(frame, tspec),
-                                    file_name=tspec.path, mime="text/csv", key=f"dl-{name}")
+        cols[i % 4].download_button(f"{tspec.path} ({len(frame)})", partial(to_excel_csv, frame, tspec),
+                                    file_name=tspec.path, mime="text/csv", key=f"dl-{name}", on_click="ignore")
 
 
 def validation_status(ui: UI) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,16 @@ def test_wait_helper_sees_reruns(server: str, new_page) -> None:  # type: ignore
     page.wait_for_function("() => new URL(location.href).searchParams.get('q') === 'Brital'", timeout=30_000)
     wait_idle(page)
     expect(page.get_by_text("Brital initiative to help displaced Syrians").first).to_be_visible()
+
+
+def test_filtered_download_is_excel_safe(server: str, new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page().open(f"{server}/data?lang=en&area=emergency_aid")
+    button = page.get_by_role("button", name=re.compile(r"^initiatives\.csv \(\d+\)$"))
+    expected_rows = int(re.search(r"\((\d+)\)", button.inner_text()).group(1))  # type: ignore[union-attr]
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    blob = Path(info.value.path()).read_bytes()
+    assert blob.startswith(b"\xef\xbb\xbf")
+    rows = blob.decode("utf-8-sig").strip().split("\r\n")
+    assert len(rows) == expected_rows + 1
+    assert all("emergency_aid" in row for row in rows[1:])
