@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import _component_func, _get_header, _get_html, _get_map_string, generate_js_hash, get_full_id
 
 from components.cards import place
-from components.data import current_stamp, dataset
+from components.data import current_stamp, dataset, freeze_long_lived
 from components.layout import UI, params_for
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, text
@@ -63,7 +63,9 @@ def _cached_map(stamp: tuple[tuple[str, int, int], ...], query: tuple[tuple[str,
     data = dataset()
     sel = Selection(**{k: (v[0] if v else "") if k == "q" else v for k, v in query})  # type: ignore[arg-type]
     fmap, parts = build_map(data.cities, select_initiatives(data, sel), lang, data.data_dir)
-    return render_map(fmap), parts
+    rendered = render_map(fmap)
+    freeze_long_lived()
+    return rendered, parts
 
 
 def selection_key(sel: Selection) -> tuple[tuple[str, tuple[str, ...]], ...]:
