@@ -167,20 +167,17 @@ def matches_query(frame: pd.DataFrame, q: str, bases: Iterable[str]) -> pd.Serie
 
 
 def initiative_countries(data: Dataset) -> pd.Series:
-    """Each initiative's country codes: its city's, else its ``country_codes``."""
-    city_country = data.cities["country_code"].to_dict() if not data.cities.empty else {}
+    """Each initiative's country codes: its city's first, then its ``country_codes``."""
     inits = data.initiatives
-
-    def countries(row: pd.Series) -> tuple[str, ...]:
-        codes = list(row["country_codes"]) if isinstance(row["country_codes"], tuple) else []
-        city = row["city_id"]
-        if city and city in city_country and city_country[city] not in codes:
-            codes.insert(0, city_country[city])
-        return tuple(codes)
-
     if inits.empty:
         return pd.Series([], dtype=object)
-    return inits.apply(countries, axis=1)
+    city_country = inits["city_id"].map(data.cities["country_code"]) if not data.cities.empty else \
+        pd.Series(None, index=inits.index)
+    codes = [
+        ((city,) if isinstance(city, str) and city else ()) + tuple(c for c in listed if c != city)
+        for city, listed in zip(city_country, inits["country_codes"], strict=True)
+    ]
+    return pd.Series(codes, index=inits.index, dtype=object)
 
 
 def _any_in(series: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
