@@ -1,0 +1,368 @@
+"""python -m benchmarks: every measurement in one run, each against a one-line Streamlit app."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, TypeVar
+
+from benchmarks.breakdown import map_breakdown
+from benchmarks.dataset import SHIPPED, make_large_dataset
+from benchmarks.measure import APP_PAGES, LOAD_CAP_SECONDS, browse, burst, map_payload, rerun_cost
+from benchmarks.report import markdown
+from benchmarks.server import BASELINE, ROOT, ServerDied, ServerPool
+from benchmarks.stats import ratio
+from benchmarks.whatif import build_whatif_app, git_state, resolve_ref, snapshot_app, snapshot_worktree, tree_digest
+
+MAX_BROWSE_SECONDS = LOAD_CAP_SECONDS - 60
+MAX_SESSIONS = 500
+NO_GC = ("--runner.postScriptGC", "false")
+WHATIF_IFRAME = 'iframe[title="st.iframe"]'
+T = TypeVar("T")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--sessions", type=int, help="concurrent sessions for the load shapes (default 60; --quick 5)")
+    parser.add_argument("--browse-seconds", type=float, help="length of the browse shape (default 120; --quick 10)")
+    parser.add_argument("--browse-interval", type=float, default=3.0, help="mean seconds between filter changes (3)")
+    parser.add_argument("--reruns", type=int, help="measured reruns per page after the warm-up (default 7; --quick 3)")
+    parser.add_argument("--rerun-pause", type=float, help="seconds between measured reruns (default 1; --quick 0.3)")
+    parser.add_argument("--paint-runs", type=int, help="browser runs per target after a warm-up (default 3; --quick 1)")
+    parser.add_argument("--scale", type=int, default=100,
+                        help="initiatives ×scale, cities ×max(1, scale/10) in the synthetic dataset (100)")
+    parser.add_argument("--quick", action="store_true", help="small and short: a check that everything runs")
+    parser.add_argument("--no-browser", action="store_true", help="skip the first-paint measurement")
+    parser.add_argument("--no-variants", action="store_true",
+                        help="skip the what-if servers (runner.postScriptGC=false; cached map HTML)")
+    parser.add_argument("--compare-ref", metavar="REV",
+                        help="also measure the app as committed at this git revision (default: HEAD if the working "
+                             "tree changes app files)")
+    parser.add_argument("--reuse-servers", action="store_true",
+                        help="one server per app for all phases (default with --quick); else a fresh server per load shape")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="results folder")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    args.sessions = args.sessions if args.sessions is not None else (5 if quick else 60)
+    args.browse_seconds = args.browse_seconds if args.browse_seconds is not None else (10.0 if quick else 120.0)
+    args.reruns = args.reruns if args.reruns is not None else (3 if quick else 7)
+    args.rerun_pause = args.rerun_pause if args.rerun_pause is not None else (0.3 if quick else 1.0)
+    args.reuse_servers = args.reuse_servers or quick
+    args.paint_runs = args.paint_runs if args.paint_runs is not None else (1 if quick else 3)
+    if not 1 <= args.sessions <= MAX_SESSIONS:
+        parser.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
+    if not 0 < args.browse_seconds <= MAX_BROWSE_SECONDS:
+        parser.error(f"--browse-seconds must be in (0, {MAX_BROWSE_SECONDS:.0f}]")
+    if not 1 <= args.reruns <= 50 or not 1 <= args.paint_runs <= 20 or not 1 <= args.scale <= 1000:
+        parser.error("--reruns 1..50, --paint-runs 1..20, --scale 1..1000")
+    if args.browse_interval <= 0.2 or not 0 <= args.rerun_pause <= 10:
+        parser.error("--browse-interval must be above 0.2 s, --rerun-pause 0..10 s")
+    return args
+
+
+def _run(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def machine() -> dict[str, Any]:
+    free = _run(["free", "-g"])
+    mem = next((line.split()[1] for line in free.splitlines() if line.startswith("Mem:")), "?")
+    import streamlit  # noqa: PLC0415
+
+    cpu = "?"
+    with contextlib.suppress(OSError):
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), "?")
+    return {"nproc": _run(["nproc"]) or "?", "mem_total_gb": mem, "free_g": free,
+            "python": platform.python_version(), "streamlit": streamlit.__version__, "cpu": cpu}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def with_retry(what: str, phase: Callable[[], T], retries: list[str]) -> T:
+    """Run a phase; if its server died under it (another process may signal it), run it once more."""
+    try:
+        return phase()
+    except ServerDied as exc:
+        log(f"  {what}: {exc}; running it again")
+        retries.append(f"{what}: {exc}")
+        return phase()
+
+
+def rerun_phase(script: Path, data_dir: Path | None, pages: tuple[str, ...], args: argparse.Namespace,
+                servers: ServerPool, paint: list[tuple[str, str, str]], payload_page: str | None,
+                flags: tuple[str, ...] = ()) -> dict[str, Any]:
+    from benchmarks.browser import first_paint  # noqa: PLC0415
+
+    with servers.use(script, data_dir, flags) as server:
+        result: dict[str, Any] = {"rerun": asyncio.run(rerun_cost(server, pages, args.reruns, args.rerun_pause))}
+        if payload_page is not None:
+            result["payload"] = asyncio.run(map_payload(server, payload_page))
+        if paint and not args.no_browser:
+            result["paint"] = first_paint([(name, server.url + path, kind) for name, path, kind in paint],
+                                          args.paint_runs)
+        server.check_alive()
+    return result
+
+
+def load_phase(shape: str, target: str, args: argparse.Namespace, servers: ServerPool, app: Path,
+               flags: tuple[str, ...] = ()) -> dict[str, Any]:
+    script, page, data = (app, "map", SHIPPED) if target == "app" else (BASELINE, "", None)
+    with servers.use(script, data, flags) as server:
+        if shape == "burst":
+            result = asyncio.run(burst(server, page, args.sessions))
+        else:
+            result = asyncio.run(browse(server, page, args.sessions, args.browse_seconds, args.browse_interval))
+        server.check_alive()
+    log(f"  p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, max {result['max_ms']} ms, "
+        f"errors {result['errors']}, peak RSS {result['rss_peak_mb']} MB")
+    return result
+
+
+def whatif_cached_map(tmp: Path, large_dir: Path, args: argparse.Namespace, servers: ServerPool,
+                      retries: list[str], app: Path) -> dict[str, Any]:
+    """/map with the rendered map cached (see whatif.py): rerun cost, payload, burst, first paint."""
+    try:
+        script = build_whatif_app(tmp / "whatif-app", app.parent)
+    except (OSError, RuntimeError) as exc:
+        return {"skipped": f"what-if app could not be built: {exc}", "errors": 0}
+    log("what-if: /map with the rendered map HTML cached (st.components.v1.html), shipped data")
+    shipped = with_retry("what-if shipped", lambda: rerun_phase(
+        script, SHIPPED, ("map",), args, servers, [("what-if /map, shipped data", "/map", f"map:{WHATIF_IFRAME}")],
+        "map"), retries)
+    log(f"what-if: /map with the rendered map HTML cached, {args.scale}× data")
+    large = with_retry("what-if large", lambda: rerun_phase(
+        script, large_dir, ("map",), args, servers, [], "map"), retries)
+    log(f"load burst: what-if /map, {args.sessions} sessions")
+    burst_cached = with_retry("what-if burst", lambda: load_phase("burst", "app", args, servers, script), retries)
+    log(f"load burst: what-if /map and {' '.join(NO_GC)}, {args.sessions} sessions")
+    burst_both = with_retry("what-if burst no-gc", lambda: load_phase("burst", "app", args, servers, script, NO_GC),
+                            retries)
+    errors = (len(shipped["rerun"]["/map"]["errors"]) + len(large["rerun"]["/map"]["errors"])
+              + len(shipped["payload"]["errors"]) + len(large["payload"]["errors"])
+              + burst_cached["errors"] + burst_both["errors"]
+              + sum(len(row["errors"]) for row in shipped.get("paint", {}).values() if isinstance(row, dict)))
+    return {
+        "change": "components/map.py: map_view renders the folium map once per (data stamp, selection, language) "
+                  "with st.cache_data and shows it with st.components.v1.html instead of st_folium",
+        "map_rerun_ms": shipped["rerun"]["/map"]["median_ms"], "map_rerun_large_ms": large["rerun"]["/map"]["median_ms"],
+        "payload": shipped["payload"], "payload_large": large["payload"],
+        "burst": burst_cached, "burst_no_gc": burst_both,
+        "paint": shipped.get("paint", {}),
+        "errors": errors,
+    }
+
+
+def compare_ref(tmp: Path, large_dir: Path, args: argparse.Namespace, servers: ServerPool, retries: list[str],
+                ref: dict[str, str]) -> dict[str, Any]:
+    """The app as committed at another revision: /map and /initiatives reruns, /map payload, burst, first paint."""
+    try:
+        script = snapshot_app(ref["commit"], tmp / "ref-app")
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {"skipped": f"git archive {ref['commit']} failed: {exc}", "errors": 0}
+    name = f"app at {ref['short']}"
+    log(f"{name} ({ref['subject'][:60]}): /map and /initiatives reruns, payload, first paint; burst")
+    paint = [(f"{name} /map, shipped data", "/map", "map")]
+    shipped = with_retry(f"{name} shipped", lambda: rerun_phase(
+        script, SHIPPED, ("map", "initiatives"), args, servers, paint, "map"), retries)
+    large = with_retry(f"{name} large", lambda: rerun_phase(
+        script, large_dir, ("map", "initiatives"), args, servers, [], "map"), retries)
+    burst_ref = with_retry(f"{name} burst", lambda: load_phase("burst", "app", args, servers, script), retries)
+    errors = (sum(len(row["errors"]) for run in (shipped, large) for row in run["rerun"].values())
+              + len(shipped["payload"]["errors"]) + len(large["payload"]["errors"]) + burst_ref["errors"]
+              + sum(len(row["errors"]) for row in shipped.get("paint", {}).values() if isinstance(row, dict)))
+    return {**ref, "rerun": shipped["rerun"], "rerun_large": large["rerun"],
+            "payload": shipped["payload"], "payload_large": large["payload"], "burst": burst_ref,
+            "paint": shipped.get("paint", {}), "errors": errors}
+
+
+def _load_ratio(app: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    return {"p50": ratio(app["p50_ms"], base["p50_ms"]), "p95": ratio(app["p95_ms"], base["p95_ms"]),
+            "max": ratio(app["max_ms"], base["max_ms"]), "rss_peak": ratio(app["rss_peak_mb"], base["rss_peak_mb"])}
+
+
+def count_errors(r: dict[str, Any]) -> int:
+    total = len(r["rerun"]["baseline"]["errors"])
+    for row in r["rerun"]["pages"].values():
+        total += len(row["shipped_errors"]) + len(row["large_errors"])
+    total += sum(len(p.get("errors", [])) for p in (r["payload"]["shipped"], r["payload"]["large"]))
+    total += sum(r["load"][shape][t]["errors"] for shape in r["load"] for t in ("app", "baseline"))
+    fp = r.get("first_paint") or {}
+    total += sum(len(row["errors"]) for row in fp.get("targets", {}).values())
+    for block in (r.get("variants") or {}).values():
+        total += int(block.get("errors", 0))
+    return total
+
+
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear script of phases
+    args = parse_args(argv)
+    started = time.monotonic()
+    load_before = loadavg()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    log_dir = out / "logs"
+    retries: list[str] = []
+    git = git_state()
+    ref = resolve_ref(args.compare_ref) if args.compare_ref else (
+        resolve_ref("HEAD") if git["app_files_changed_from_head"] else None)
+    command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
+    with tempfile.TemporaryDirectory(prefix="mc2cm-bench-") as tmp, ExitStack() as stack:
+        servers = ServerPool(stack, log_dir, reuse=args.reuse_servers)
+        app = snapshot_worktree(Path(tmp) / "app")  # served for the whole run, whatever happens to the working tree
+        git["app_digest"] = tree_digest(app.parent)
+        log(f"generating the {args.scale}× dataset")
+        large_dir = Path(tmp) / "data-large"
+        dataset = make_large_dataset(large_dir, city_factor=max(1, args.scale // 10), initiative_factor=args.scale)
+        log(f"  {dataset['cities']} cities, {dataset['initiatives']} initiatives, valid")
+
+        log("map breakdown in-process")
+        repeats = 2 if args.quick else 5
+        breakdown = {"shipped": map_breakdown(SHIPPED, repeats), "large": map_breakdown(large_dir, repeats)}
+
+        log("rerun cost, payload, first paint: one-line app")
+        base = with_retry("baseline", lambda: rerun_phase(
+            BASELINE, None, ("",), args, servers, [("one-line app (text visible)", "/", "text:hello")], ""), retries)
+        log("rerun cost, payload, first paint: app on the shipped data")
+        shipped = with_retry("app shipped", lambda: rerun_phase(
+            app, SHIPPED, APP_PAGES, args, servers, [("app /map, shipped data", "/map", "map")], "map"), retries)
+        log(f"rerun cost, payload, first paint: app on the {args.scale}× data")
+        large = with_retry("app large", lambda: rerun_phase(
+            app, large_dir, APP_PAGES, args, servers, [(f"app /map, {args.scale}× data", "/map", "map")], "map"),
+            retries)
+
+        load: dict[str, Any] = {}
+        for shape in ("burst", "browse"):
+            load[shape] = {}
+            for target in ("baseline", "app"):
+                log(f"load {shape}: {'app /map' if target == 'app' else 'one-line app'}, {args.sessions} sessions")
+                load[shape][target] = with_retry(f"load {shape} {target}",
+                                                 lambda s=shape, t=target: load_phase(s, t, args, servers, app), retries)
+            load[shape]["ratio"] = _load_ratio(load[shape]["app"], load[shape]["baseline"])
+
+        variants: dict[str, Any] = {}
+        if not args.no_variants:
+            log("what-if: runner.postScriptGC=false (rerun cost of the one-line app and /map, burst on /map)")
+            v_base = with_retry("no-gc baseline", lambda: rerun_phase(
+                BASELINE, None, ("",), args, servers, [], None, NO_GC), retries)
+            v_app = with_retry("no-gc app", lambda: rerun_phase(
+                app, SHIPPED, ("map",), args, servers, [], None, NO_GC), retries)
+            log(f"load burst: app /map with runner.postScriptGC=false, {args.sessions} sessions")
+            v_burst = with_retry("no-gc burst", lambda: load_phase("burst", "app", args, servers, app, NO_GC), retries)
+            variants["no_post_script_gc"] = {
+                "flags": " ".join(NO_GC),
+                "baseline_rerun_ms": v_base["rerun"]["/"]["median_ms"],
+                "map_rerun_ms": v_app["rerun"]["/map"]["median_ms"],
+                "burst": v_burst,
+                "errors": len(v_base["rerun"]["/"]["errors"]) + len(v_app["rerun"]["/map"]["errors"])
+                + v_burst["errors"],
+            }
+            variants["cached_map_html"] = whatif_cached_map(Path(tmp), large_dir, args, servers, retries, app)
+        if ref is not None and (args.compare_ref or not args.no_variants):
+            variants["ref"] = compare_ref(Path(tmp), large_dir, args, servers, retries, ref)
+
+    base_ms = base["rerun"]["/"]["median_ms"]
+    pages: dict[str, Any] = {}
+    for page, row in shipped["rerun"].items():
+        big = large["rerun"][page]
+        pages[page] = {
+            "shipped_ms": row["median_ms"], "large_ms": big["median_ms"],
+            "shipped_vs_baseline": ratio(row["median_ms"], base_ms), "large_vs_baseline": ratio(big["median_ms"], base_ms),
+            "large_vs_shipped": ratio(big["median_ms"], row["median_ms"]),
+            "shipped_bytes": row["bytes"], "large_bytes": big["bytes"],
+            "shipped_first_ms": row["first_ms"], "large_first_ms": big["first_ms"],
+            "shipped_runs_ms": row["runs_ms"], "large_runs_ms": big["runs_ms"],
+            "shipped_errors": row["errors"], "large_errors": big["errors"],
+        }
+    payload = {
+        "method": "sum of the websocket binary frames (serialized ForwardMsg protobufs; websocket compression is off "
+                  "by default) received between sending rerun_script and receiving script_finished; the st_folium "
+                  "element is the delta whose component_instance.component_name is streamlit_folium.st_folium",
+        "baseline_run_bytes": base["payload"]["run_bytes"],
+        "shipped": shipped["payload"], "large": large["payload"],
+        "run_ratio": ratio(large["payload"]["run_bytes"], shipped["payload"]["run_bytes"]),
+        "folium_ratio": ratio(large["payload"]["folium_msg_bytes"], shipped["payload"]["folium_msg_bytes"]),
+        "region_geojson_bytes": breakdown["shipped"]["region_geojson_bytes"],
+    }
+    first: dict[str, Any] = {}
+    if not args.no_browser:
+        paints = (base.get("paint", {}), shipped.get("paint", {}), large.get("paint", {}))
+        skipped = next((p["skipped"] for p in paints if "skipped" in p), None)
+        if skipped:
+            first = {"skipped": skipped}
+        else:
+            targets = {name: row for p in paints for name, row in p.items()}
+            base_paint = next(iter(paints[0].values()))["median_ms"]
+            for row in targets.values():
+                row["vs_baseline"] = ratio(row["median_ms"], base_paint)
+            first = {"targets": targets}
+    if variants:
+        v = variants["no_post_script_gc"]
+        v["map_rerun_vs_default"] = ratio(v["map_rerun_ms"], pages["/map"]["shipped_ms"])
+        v["baseline_rerun_vs_default"] = ratio(v["baseline_rerun_ms"], base_ms)
+        v["burst_p95_vs_default"] = ratio(v["burst"]["p95_ms"], load["burst"]["app"]["p95_ms"])
+        c = variants.get("cached_map_html") or {}
+        if "skipped" not in c and c:
+            c["map_rerun_vs_default"] = ratio(c["map_rerun_ms"], pages["/map"]["shipped_ms"])
+            c["map_rerun_large_vs_default"] = ratio(c["map_rerun_large_ms"], pages["/map"]["large_ms"])
+            c["burst_p95_vs_default"] = ratio(c["burst"]["p95_ms"], load["burst"]["app"]["p95_ms"])
+            c["burst_no_gc_p95_vs_default"] = ratio(c["burst_no_gc"]["p95_ms"], load["burst"]["app"]["p95_ms"])
+            paint_default = (first.get("targets") or {}).get("app /map, shipped data", {}).get("median_ms")
+            for row in c["paint"].values():
+                if isinstance(row, dict) and "median_ms" in row:
+                    row["vs_default"] = ratio(row["median_ms"], paint_default)
+    result: dict[str, Any] = {
+        "meta": {**machine(), "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                 "command": command, "args": {k: str(v) for k, v in vars(args).items()},
+                 "git": git, "loadavg_before": load_before, "loadavg_after": loadavg(), "server_restarts": retries},
+        "dataset": dataset,
+        "rerun": {"baseline_ms": base_ms, "baseline": base["rerun"]["/"], "pages": pages, "reruns": args.reruns,
+                  "pause_seconds": args.rerun_pause},
+        "payload": payload,
+        "load": load,
+        "first_paint": first,
+        "map_breakdown": breakdown,
+        "variants": variants,
+    }
+    digest_now = tree_digest(ROOT)
+    result["meta"]["git"]["app_digest_at_end"] = digest_now
+    result["meta"]["git"]["head_at_end"] = git_state()["head"]
+    result["meta"]["git"]["changed_during_run"] = digest_now != git["app_digest"]
+    result["errors_total"] = count_errors(result)
+    result["meta"]["wall_seconds"] = round(time.monotonic() - started, 1)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    report = markdown(result)
+    for name in (f"results-{stamp}", "latest"):
+        (out / f"{name}.json").write_text(text, encoding="utf-8")
+        (out / f"{name}.md").write_text(report, encoding="utf-8")
+    print(report)
+    log(f"wrote {out / 'latest.json'} and {out / 'latest.md'} ({result['meta']['wall_seconds']:.0f} s, "
+        f"{result['errors_total']} errors)")
+    return 0 if result["errors_total"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
