@@ -14,6 +14,7 @@ Only loopback addresses are used; everything started here is stopped at the end.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import secrets
@@ -49,7 +50,7 @@ def ensure_nginx() -> str:
 
 
 @contextmanager
-def nginx(backends: list[str]) -> Iterator[str]:
+def nginx(backends: list[str]) -> Iterator[tuple[str, subprocess.Popen[bytes], int, Path]]:
     prefix = Path(tempfile.mkdtemp(prefix="mc2cm-nginx-"))
     port = free_port()
     upstreams = "\n".join(f"        server {b.removeprefix('http://')};" for b in backends)
@@ -67,7 +68,7 @@ def nginx(backends: list[str]) -> Iterator[str]:
                     break
             except OSError:
                 time.sleep(0.2)
-        yield url
+        yield url, process, port, prefix
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         store.set_status(POLL, OPEN)
         env = {"MC2CM_VOTES_DB": pg_url, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
         backends = [stack.enter_context(streamlit_server(ROOT / "data", env=env)) for _ in range(args.processes)]
-        url = stack.enter_context(nginx(backends))
+        url, nginx_process, nginx_port, prefix = stack.enter_context(nginx(backends))
         print(f"nginx {url} → {', '.join(backends)}; votes in PostgreSQL", flush=True)
         votes = check_votes(url, args.voters)
         report.update(votes)
@@ -127,16 +128,21 @@ def main(argv: list[str] | None = None) -> int:
         report["ballots_counted"] = store.voters(POLL)
         report["tally"] = store.tally(POLL)
         if args.burst:
-            try:
-                from benchmarks.load import burst_through  # noqa: PLC0415 - optional part
-            except ImportError:
-                report["burst"] = "skipped: benchmarks.load.burst_through not available"
-            else:
-                report["burst"] = burst_through(url, sessions=args.burst)
+            from benchmarks.measure import burst  # noqa: PLC0415 - the benchmark's own burst shape
+            from benchmarks.server import Server  # noqa: PLC0415
+
+            # The burst speaks Streamlit's websocket protocol to nginx's port; nginx spreads the
+            # sessions over the processes. (Its RSS figure is nginx's own, not the apps'.)
+            through = Server(url=url, port=nginx_port, process=nginx_process, log=prefix / "error.log")
+            result = asyncio.run(burst(through, "map", sessions=args.burst))
+            report["burst_through_nginx"] = {k: result.get(k) for k in (
+                "sessions", "runs", "errors", "error_samples", "p50_ms", "p95_ms", "max_ms", "runs_per_second")}
     print(json.dumps(report, indent=2, ensure_ascii=False))
     served = report["served_by"]
+    burst = report.get("burst_through_nginx")
+    burst_errors = burst.get("errors", 0) if isinstance(burst, dict) else 0
     ok = (bool(report["sticky"]) and isinstance(served, dict) and len(served) == args.processes
-          and report["ballots_counted"] == args.voters)
+          and report["ballots_counted"] == args.voters and not burst_errors)
     print("OK: sessions stick to their process, all processes serve, every vote counted once." if ok
           else "FAILED: see the report above.")
     return 0 if ok else 1
