@@ -71,7 +71,7 @@ def map_breakdown(data_dir: Path, repeats: int = 5, profile: bool = True) -> dic
         a = time.perf_counter()
         shown = select_initiatives(data, Selection())
         b = time.perf_counter()
-        fmap, parts = build_map(data.cities, shown, "en", data.data_dir)
+        fmap, parts = build_map(data.cities, shown, "en")
         c = time.perf_counter()
         streamlit_folium.st_folium(fmap, key="map-en", height=560, use_container_width=True, returned_objects=[])
         d = time.perf_counter()
@@ -100,7 +100,7 @@ def map_breakdown(data_dir: Path, repeats: int = 5, profile: bool = True) -> dic
                     "calls": row[1]} for (f, line, name), row in rows]
 
     # The alternative: render once, keep the HTML (deterministic), reuse it.
-    fmap, _ = build_map(data.cities, select_initiatives(data, Selection()), "en", data.data_dir)
+    fmap, _ = build_map(data.cities, select_initiatives(data, Selection()), "en")
     a = time.perf_counter()
     html = fmap.get_root().render()
     render_once_s = time.perf_counter() - a

@@ -41,7 +41,7 @@ from mc2cm.mapping import build_map as _whatif_build_map  # noqa: E402
 def _whatif_map_html(stamp, sel, lang):  # type: ignore[no-untyped-def]
     del stamp  # cache key only
     data = _whatif_dataset()
-    fmap, parts = _whatif_build_map(data.cities, _whatif_select(data, sel), lang, data.data_dir)
+    fmap, parts = _whatif_build_map(data.cities, _whatif_select(data, sel), lang)
     return fmap.get_root().render(), parts
 
 

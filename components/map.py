@@ -62,7 +62,7 @@ def _cached_map(stamp: tuple[tuple[str, int, int], ...], query: tuple[tuple[str,
     del stamp  # part of the key: new data, new map
     data = dataset()
     sel = Selection(**{k: (v[0] if v else "") if k == "q" else v for k, v in query})  # type: ignore[arg-type]
-    fmap, parts = build_map(data.cities, select_initiatives(data, sel), lang, data.data_dir)
+    fmap, parts = build_map(data.cities, select_initiatives(data, sel), lang)
     rendered = render_map(fmap)
     freeze_long_lived()
     return rendered, parts

@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 
 import folium
 import pandas as pd
-from branca.element import Figure
+from branca.element import Figure, MacroElement
+from jinja2 import Template
 
 from mc2cm import geo
 from mc2cm.i18n import is_rtl, join, label, t, text
@@ -40,6 +41,8 @@ AREA_COLOURS = {
     "intercultural_dialogue": "#009E73",
     "several": "#CC79A7",
 }
+BASEMAP_URL = f"{STATIC_PREFIX}/basemap/region.geojson"
+BASEMAP_STYLE = {"fillColor": "#eef0e8", "color": "#9aa39a", "weight": 0.6, "fillOpacity": 1}
 POPUP_LIMIT = 6
 TILE_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
 
@@ -50,6 +53,31 @@ class MapParts:
 
     markers: pd.DataFrame      # one row per city drawn
     elsewhere: pd.DataFrame    # initiatives not drawn (outside the frame, or no city)
+
+
+class BasemapLayer(MacroElement):
+    """The country outlines, fetched from the app's static folder and drawn beneath the markers.
+
+    Not embedded in the map: the same 150 kB would otherwise travel with every view, and
+    the markers draw without waiting for it; the browser caches the file across views.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        fetch({{ this.url|tojson }})
+            .then(function (response) { return response.json(); })
+            .then(function (data) {
+                L.geoJSON(data, {style: {{ this.style|tojson }}, interactive: false})
+                    .addTo({{ this._parent.get_name() }}).bringToBack();
+            });
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, style: dict[str, object] | None = None) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "BasemapLayer"
+        self.url = url
+        self.style = style or BASEMAP_STYLE
 
 
 def esc(value: object) -> str:
@@ -117,8 +145,7 @@ def popup_html(city: pd.Series, city_row: pd.Series, initiatives: pd.DataFrame, 
     )
 
 
-def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str,
-              data_dir: Path | None = None) -> tuple[folium.Map, MapParts]:
+def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str) -> tuple[folium.Map, MapParts]:
     """The map of the given initiatives' cities, and what it leaves out."""
     parts = split_parts(cities, initiatives)
     south, west, north, east = geo.MAP_BOUNDS
@@ -129,13 +156,7 @@ def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str,
     root: Figure = fmap.get_root()  # type: ignore[assignment]
     root.header.add_child(folium.Element(
         "<style>.leaflet-container{background:#d4e6f1;font-family:'MC2CM Arabic',system-ui,sans-serif}</style>"))
-    folium.GeoJson(
-        region_layer(data_dir),
-        name=t("map.countries", lang),
-        style_function=lambda _f: {"fillColor": "#eef0e8", "color": "#9aa39a", "weight": 0.6, "fillOpacity": 1},
-        interactive=False,
-        control=True,
-    ).add_to(fmap)
+    BasemapLayer(BASEMAP_URL).add_to(fmap)
     folium.TileLayer(TILE_URL, name=t("map.online_tiles", lang), attr="© OpenStreetMap contributors",
                      show=False, overlay=True, control=True).add_to(fmap)
     markers = folium.FeatureGroup(name=t("page.initiatives", lang), control=False).add_to(fmap)

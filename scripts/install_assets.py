@@ -142,12 +142,18 @@ def install_fonts() -> None:
     copy_file(FONT_DIR / "LICENSE", out / "LICENSE-OFL.txt")
 
 
+def install_basemap() -> None:
+    """The display basemap, served as a static file the browser caches across map views."""
+    copy_file(ROOT / "data" / "basemap" / "region.geojson", VENDOR / "basemap" / "region.geojson")
+
+
 def main() -> int:
     try:
         check_node_modules()
         install_leaflet()
         install_jquery()
         install_fonts()
+        install_basemap()
     except (AssetError, OSError) as exc:
         print(f"install_assets: error: {exc}", file=sys.stderr)
         return 1
