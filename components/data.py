@@ -34,8 +34,7 @@ def _load(data_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _choices(data_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> Choices:
-    del stamp
-    return choices(_load(data_dir, data_stamp(Path(data_dir))))
+    return choices(_load(data_dir, stamp))
 
 
 def filter_choices() -> Choices:

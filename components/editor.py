@@ -3,6 +3,7 @@ through :func:`mc2cm.store.save_table`, the one save path."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from mc2cm import geo, store
 from mc2cm.gazetteer import find, slug
 from mc2cm.i18n import country_name
 from mc2cm.loading import convert_cell
-from mc2cm.mapping import LOCAL_CSS, LOCAL_JS, region_layer
+from mc2cm.mapping import BASEMAP_URL, LOCAL_CSS, LOCAL_JS, BasemapLayer, esc
 from mc2cm.schema import FieldSpec, TableSpec
 from mc2cm.validation import CheckedTable, read_table
 
@@ -117,9 +118,17 @@ def _show_refusal(exc: store.SaveRefused, ui: UI) -> None:
         st.info(ui.t("manage.conflict_help"))
 
 
-def _saved(result: store.SaveResult, table: str, ui: UI) -> None:
+def _commit(table: str, ui: UI, attempt: Callable[[], store.SaveResult]) -> None:
+    """Run one save (or restore); on success clear caches, say so and redraw, else explain."""
+    try:
+        result = attempt()
+    except store.SaveRefused as exc:
+        _show_refusal(exc, ui)
+        return
+    close_table(table)
     data_cache.clear()
     st.session_state[NOTICE_KEY] = ui.t("manage.saved", table=table, **result.diff.counts())
+    st.rerun()
 
 
 def notice() -> None:
@@ -144,14 +153,8 @@ def table_editor(table: str, ui: UI, who: str) -> None:
     save, discard = st.columns(2)
     if save.button(ui.t("manage.save"), type="primary", key=f"save_{table}", icon=":material/save:",
                    disabled=diff.is_empty):
-        try:
-            result = store.save_table(data_dir(), table, new_bytes, who=who, expected_version=base["version"])
-        except store.SaveRefused as exc:
-            _show_refusal(exc, ui)
-        else:
-            close_table(table)
-            _saved(result, table, ui)
-            st.rerun()
+        _commit(table, ui, lambda: store.save_table(data_dir(), table, new_bytes, who=who,
+                                                    expected_version=base["version"]))
     if discard.button(ui.t("manage.discard"), key=f"discard_{table}", icon=":material/refresh:"):
         close_table(table)
         st.rerun()
@@ -187,14 +190,8 @@ def upload_panel(table: str, ui: UI, who: str) -> None:
         st.dataframe(pd.DataFrame([vars(c) for c in diff.cells]), hide_index=True, width="stretch")
     if st.button(ui.t("manage.save_upload", table=tspec.path), type="primary", key=f"save_upload_{table}",
                  disabled=diff.is_empty):
-        try:
-            result = store.save_table(data_dir(), table, raw, who=who, expected_version=store.file_version(current))
-        except store.SaveRefused as exc:
-            _show_refusal(exc, ui)
-        else:
-            close_table(table)
-            _saved(result, table, ui)
-            st.rerun()
+        _commit(table, ui, lambda: store.save_table(data_dir(), table, raw, who=who,
+                                                    expected_version=store.file_version(current)))
 
 
 # --- add a city -----------------------------------------------------------------
@@ -203,11 +200,9 @@ def upload_panel(table: str, ui: UI, who: str) -> None:
 def _preview_map(lat: float, lon: float, label: str) -> None:
     fmap = folium.Map(location=[lat, lon], zoom_start=6, tiles=None, min_zoom=3, max_zoom=12)
     fmap.default_js, fmap.default_css = list(LOCAL_JS), list(LOCAL_CSS)
-    folium.GeoJson(region_layer(data_dir()), style_function=lambda _f: {
-        "fillColor": "#eef0e8", "color": "#9aa39a", "weight": 0.6, "fillOpacity": 1}, interactive=False).add_to(fmap)
+    BasemapLayer(BASEMAP_URL).add_to(fmap)
     folium.CircleMarker([lat, lon], radius=9, color="#222", weight=1, fill=True, fill_color="#D55E00",
-                        fill_opacity=0.9, tooltip=folium.Tooltip(label.replace("<", "&lt;").replace("`", "&#96;"))
-                        ).add_to(fmap)
+                        fill_opacity=0.9, tooltip=folium.Tooltip(esc(label))).add_to(fmap)
     st_folium(fmap, height=300, use_container_width=True, returned_objects=[], key="city_preview")
 
 
@@ -253,15 +248,8 @@ def add_city_panel(ui: UI, who: str) -> None:
         rows.append({"id": city_id.strip(), "name_en": name_en, "name_fr": name_fr, "name_ar": name_ar,
                      "country_code": country, "latitude": lat, "longitude": lon, "mediterranean": mediterranean,
                      "source_id": source_id, "source_locator": locator, "curator_note": note})
-        try:
-            result = store.save_table(data_dir(), "cities", store.rows_to_bytes(tspec, rows), who=who,
-                                      expected_version=store.file_version(current))
-        except store.SaveRefused as exc:
-            _show_refusal(exc, ui)
-        else:
-            close_table("cities")
-            _saved(result, "cities", ui)
-            st.rerun()
+        _commit("cities", ui, lambda: store.save_table(data_dir(), "cities", store.rows_to_bytes(tspec, rows),
+                                                       who=who, expected_version=store.file_version(current)))
 
 
 # --- history ------------------------------------------------------------------
@@ -277,11 +265,5 @@ def history_panel(ui: UI, who: str) -> None:
             st.text(entry.line())
             if entry.backup and st.button(ui.t("manage.restore"), key=f"restore_{index}",
                                           icon=":material/undo:"):
-                try:
-                    result = store.restore(data_dir(), entry.table, Path(entry.backup).name, who=who)
-                except store.SaveRefused as exc:
-                    _show_refusal(exc, ui)
-                else:
-                    close_table(entry.table)
-                    _saved(result, entry.table, ui)
-                    st.rerun()
+                _commit(entry.table, ui, lambda e=entry: store.restore(data_dir(), e.table, Path(e.backup).name,
+                                                                      who=who))

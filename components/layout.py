@@ -131,11 +131,6 @@ def _style(lang: str) -> None:
     )
 
 
-def nav_query(lang: str, sel: Selection) -> dict[str, str | list[str]]:
-    """Query parameters that carry the language and filters to another page."""
-    return sel.with_(id="").to_query(lang)
-
-
 STAFF_PAGES: tuple[tuple[str, str, str], ...] = (("manage", "pages/manage.py", ":material/edit_note:"),)
 
 
@@ -145,7 +140,7 @@ def navigation(lang: str, sel: Selection, current: str) -> None:
     with st.sidebar:
         st.caption(t("nav.heading", lang))
         for key, path, icon in pages:
-            st.page_link(path, label=t(f"page.{key}", lang), icon=icon, query_params=nav_query(lang, sel),
+            st.page_link(path, label=t(f"page.{key}", lang), icon=icon, query_params=params_for(lang, sel),
                          disabled=key == current)
         st.divider()
 
@@ -177,6 +172,7 @@ def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = ()) -
 
 
 def params_for(lang: str, sel: Selection, **extra: str) -> Mapping[str, str | list[str]]:
+    """Query parameters that carry the language and filters to another page (plus ``extra``)."""
     params = dict(sel.with_(id="").to_query(lang))
     params.update(extra)
     return params

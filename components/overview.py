@@ -10,7 +10,7 @@ import streamlit as st
 from components.layout import PAGES, UI, current_selection, params_for
 from mc2cm.i18n import fmt_date_range, fmt_number, label, text
 from mc2cm.mapping import AREA_COLOURS
-from mc2cm.metrics import AREAS, key_numbers
+from mc2cm.metrics import AREAS, initiatives_by_area, key_numbers
 
 WORKSHOP = "sfax-2019-peer-learning-workshop"
 
@@ -60,11 +60,11 @@ def key_figures(ui: UI) -> None:
 
 def areas_of_work(ui: UI) -> None:
     st.subheader(ui.t("overview.areas"))
-    initiatives = ui.data.initiatives
+    counts = initiatives_by_area(ui.data.initiatives)
     cols = st.columns(len(AREAS))
     sel = current_selection()
     for col, area in zip(cols, AREAS, strict=True):
-        count = int(initiatives["areas"].map(lambda a, x=area: x in a).sum())
+        count = counts[area]
         with col:
             st.html(f'<div class="mc2cm-card" style="border-top:6px solid {AREA_COLOURS[area]}">'
                     f"<h4>{escape(label('area', area, ui.lang))}</h4>"

@@ -56,6 +56,12 @@ def _table_name(name: str, data_dir: Path) -> str | None:
     return table
 
 
+def _data_dir_and_table(args: argparse.Namespace) -> tuple[Path, str] | None:
+    data_dir = _data_dir(args)
+    table = _table_name(args.table, data_dir) if data_dir is not None else None
+    return (data_dir, table) if data_dir is not None and table is not None else None
+
+
 def _report_refusal(exc: Exception) -> int:
     from mc2cm.store import SaveRefused  # noqa: PLC0415
 
@@ -71,12 +77,10 @@ def _report_refusal(exc: Exception) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from mc2cm.store import SaveRefused, save_table  # noqa: PLC0415
 
-    data_dir = _data_dir(args)
-    if data_dir is None:
+    target = _data_dir_and_table(args)
+    if target is None:
         return 1
-    table = _table_name(args.table, data_dir)
-    if table is None:
-        return 1
+    data_dir, table = target
     source = Path(args.file)
     if not source.is_file():
         print(f"ERROR: {source} is not a file.")
@@ -108,12 +112,10 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from mc2cm.store import SaveRefused, restore  # noqa: PLC0415
 
-    data_dir = _data_dir(args)
-    if data_dir is None:
+    target = _data_dir_and_table(args)
+    if target is None:
         return 1
-    table = _table_name(args.table, data_dir)
-    if table is None:
-        return 1
+    data_dir, table = target
     try:
         result = restore(data_dir, table, args.version, who=args.who)
     except SaveRefused as exc:

@@ -209,34 +209,31 @@ def select_initiatives(data: Dataset, sel: Selection) -> pd.DataFrame:
     return frame[mask]
 
 
+def _mask(frame: pd.DataFrame, q: str, bases: list[str], **within: tuple[str, ...]) -> pd.Series:
+    """Rows whose columns hold one of the chosen values (``column=values``) and match the search."""
+    mask = pd.Series(True, index=frame.index)
+    for column, values in within.items():
+        if values:
+            mask &= frame[column].isin(values)
+    if q:
+        mask &= matches_query(frame, q, bases)
+    return mask
+
+
 def select_challenges(data: Dataset, sel: Selection) -> pd.DataFrame:
     frame = data.challenges
-    mask = pd.Series(True, index=frame.index)
-    if sel.source:
-        mask &= frame["source_id"].isin(sel.source)
-    if sel.q:
-        mask &= matches_query(frame, sel.q, ["title", "description"])
-    return frame[mask].sort_values(["source_id", "position"], kind="stable")
+    shown = frame[_mask(frame, sel.q, ["title", "description"], source_id=sel.source)]
+    return shown.sort_values(["source_id", "position"], kind="stable")
 
 
 def select_recommendations(data: Dataset, sel: Selection) -> pd.DataFrame:
     frame = data.recommendations
-    mask = pd.Series(True, index=frame.index)
-    if sel.source:
-        mask &= frame["source_id"].isin(sel.source)
-    if sel.q:
-        mask &= matches_query(frame, sel.q, ["title", "text"])
-    return frame[mask]
+    return frame[_mask(frame, sel.q, ["title", "text"], source_id=sel.source)]
 
 
 def select_assessments(data: Dataset, sel: Selection) -> pd.DataFrame:
     frame = data.role_assessments
-    mask = pd.Series(True, index=frame.index)
-    if sel.role:
-        mask &= frame["role_id"].isin(sel.role)
-    if sel.q:
-        mask &= matches_query(frame, sel.q, ["text"])
-    return frame[mask]
+    return frame[_mask(frame, sel.q, ["text"], role_id=sel.role)]
 
 
 # --- describing -----------------------------------------------------------------

@@ -133,6 +133,7 @@ def read_table(
 
     index = {name: i for i, name in enumerate(read.header)}
     rows: list[dict[str, str]] = []
+    numbers: list[int] = []
     width = len(read.header)
     for record, number in zip(read.rows, read.row_numbers, strict=True):
         if len(record) > width and any(c.strip() for c in record[width:]):
@@ -150,8 +151,7 @@ def read_table(
             if fspec.type in ("number", "integer") and row.get(fspec.name):
                 row[fspec.name] = normalise_decimal_comma(row[fspec.name])
         rows.append(row)
-    numbers = [n for n, r in zip(read.row_numbers, read.rows, strict=True)
-               if len(r) == width or (len(r) > width and not any(c.strip() for c in r[width:]))]
+        numbers.append(number)
     return CheckedTable(spec, expected, rows, numbers, read.notes), problems
 
 
