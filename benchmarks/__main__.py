@@ -22,13 +22,13 @@ from benchmarks.dataset import SHIPPED, make_large_dataset
 from benchmarks.measure import APP_PAGES, LOAD_CAP_SECONDS, browse, burst, map_payload, rerun_cost
 from benchmarks.report import markdown
 from benchmarks.server import BASELINE, ROOT, ServerDied, ServerPool
+from benchmarks.snapshot import git_state, resolve_ref, snapshot_app, snapshot_worktree, tree_digest
 from benchmarks.stats import ratio
-from benchmarks.whatif import build_whatif_app, git_state, resolve_ref, snapshot_app, snapshot_worktree, tree_digest
 
 MAX_BROWSE_SECONDS = LOAD_CAP_SECONDS - 60
 MAX_SESSIONS = 500
 NO_GC = ("--runner.postScriptGC", "false")
-WHATIF_IFRAME = 'iframe[title="st.iframe"]'
+BASELINE_PAINT = "one-line app (text visible)"
 T = TypeVar("T")
 
 
@@ -113,17 +113,11 @@ def with_retry(what: str, phase: Callable[[], T], retries: list[str]) -> T:
 
 
 def rerun_phase(script: Path, data_dir: Path | None, pages: tuple[str, ...], args: argparse.Namespace,
-                servers: ServerPool, paint: list[tuple[str, str, str]], payload_page: str | None,
-                flags: tuple[str, ...] = ()) -> dict[str, Any]:
-    from benchmarks.browser import first_paint  # noqa: PLC0415
-
+                servers: ServerPool, payload_page: str | None, flags: tuple[str, ...] = ()) -> dict[str, Any]:
     with servers.use(script, data_dir, flags) as server:
         result: dict[str, Any] = {"rerun": asyncio.run(rerun_cost(server, pages, args.reruns, args.rerun_pause))}
         if payload_page is not None:
             result["payload"] = asyncio.run(map_payload(server, payload_page))
-        if paint and not args.no_browser:
-            result["paint"] = first_paint([(name, server.url + path, kind) for name, path, kind in paint],
-                                          args.paint_runs)
         server.check_alive()
     return result
 
@@ -142,38 +136,25 @@ def load_phase(shape: str, target: str, args: argparse.Namespace, servers: Serve
     return result
 
 
-def whatif_cached_map(tmp: Path, large_dir: Path, args: argparse.Namespace, servers: ServerPool,
-                      retries: list[str], app: Path) -> dict[str, Any]:
-    """/map with the rendered map cached (see whatif.py): rerun cost, payload, burst, first paint."""
-    try:
-        script = build_whatif_app(tmp / "whatif-app", app.parent)
-    except (OSError, RuntimeError) as exc:
-        return {"skipped": f"what-if app could not be built: {exc}", "errors": 0}
-    log("what-if: /map with the rendered map HTML cached (st.components.v1.html), shipped data")
-    shipped = with_retry("what-if shipped", lambda: rerun_phase(
-        script, SHIPPED, ("map",), args, servers, [("what-if /map, shipped data", "/map", f"map:{WHATIF_IFRAME}")],
-        "map"), retries)
-    log(f"what-if: /map with the rendered map HTML cached, {args.scale}× data")
-    large = with_retry("what-if large", lambda: rerun_phase(
-        script, large_dir, ("map",), args, servers, [], "map"), retries)
-    log(f"load burst: what-if /map, {args.sessions} sessions")
-    burst_cached = with_retry("what-if burst", lambda: load_phase("burst", "app", args, servers, script), retries)
-    log(f"load burst: what-if /map and {' '.join(NO_GC)}, {args.sessions} sessions")
-    burst_both = with_retry("what-if burst no-gc", lambda: load_phase("burst", "app", args, servers, script, NO_GC),
-                            retries)
-    errors = (len(shipped["rerun"]["/map"]["errors"]) + len(large["rerun"]["/map"]["errors"])
-              + len(shipped["payload"]["errors"]) + len(large["payload"]["errors"])
-              + burst_cached["errors"] + burst_both["errors"]
-              + sum(len(row["errors"]) for row in shipped.get("paint", {}).values() if isinstance(row, dict)))
-    return {
-        "change": "components/map.py: map_view renders the folium map once per (data stamp, selection, language) "
-                  "with st.cache_data and shows it with st.components.v1.html instead of st_folium",
-        "map_rerun_ms": shipped["rerun"]["/map"]["median_ms"], "map_rerun_large_ms": large["rerun"]["/map"]["median_ms"],
-        "payload": shipped["payload"], "payload_large": large["payload"],
-        "burst": burst_cached, "burst_no_gc": burst_both,
-        "paint": shipped.get("paint", {}),
-        "errors": errors,
-    }
+def paint_phase(args: argparse.Namespace, servers: ServerPool, app: Path, large_dir: Path,
+                ref_script: Path | None = None, ref_name: str = "") -> dict[str, Any]:
+    """First paint: the one-line app and /map (both data sizes, and another revision if asked), taking turns."""
+    from benchmarks.browser import first_paint  # noqa: PLC0415
+
+    with ExitStack() as up:
+        base = up.enter_context(servers.use(BASELINE, None))
+        shipped = up.enter_context(servers.use(app, SHIPPED))
+        large = up.enter_context(servers.use(app, large_dir))
+        targets = [(BASELINE_PAINT, base.url + "/", "text:hello"),
+                   ("app /map, shipped data", shipped.url + "/map", "map"),
+                   (f"app /map, {args.scale}× data", large.url + "/map", "map")]
+        if ref_script is not None:
+            ref = up.enter_context(servers.use(ref_script, SHIPPED))
+            targets.append((f"{ref_name} /map, shipped data", ref.url + "/map", "map"))
+        result = first_paint(targets, args.paint_runs)
+        for server in (base, shipped, large):
+            server.check_alive()
+    return result
 
 
 def compare_ref(tmp: Path, large_dir: Path, args: argparse.Namespace, servers: ServerPool, retries: list[str],
@@ -185,18 +166,16 @@ def compare_ref(tmp: Path, large_dir: Path, args: argparse.Namespace, servers: S
         return {"skipped": f"git archive {ref['commit']} failed: {exc}", "errors": 0}
     name = f"app at {ref['short']}"
     log(f"{name} ({ref['subject'][:60]}): /map and /initiatives reruns, payload, first paint; burst")
-    paint = [(f"{name} /map, shipped data", "/map", "map")]
     shipped = with_retry(f"{name} shipped", lambda: rerun_phase(
-        script, SHIPPED, ("map", "initiatives"), args, servers, paint, "map"), retries)
+        script, SHIPPED, ("map", "initiatives"), args, servers, "map"), retries)
     large = with_retry(f"{name} large", lambda: rerun_phase(
-        script, large_dir, ("map", "initiatives"), args, servers, [], "map"), retries)
+        script, large_dir, ("map", "initiatives"), args, servers, "map"), retries)
     burst_ref = with_retry(f"{name} burst", lambda: load_phase("burst", "app", args, servers, script), retries)
     errors = (sum(len(row["errors"]) for run in (shipped, large) for row in run["rerun"].values())
-              + len(shipped["payload"]["errors"]) + len(large["payload"]["errors"]) + burst_ref["errors"]
-              + sum(len(row["errors"]) for row in shipped.get("paint", {}).values() if isinstance(row, dict)))
-    return {**ref, "rerun": shipped["rerun"], "rerun_large": large["rerun"],
+              + len(shipped["payload"]["errors"]) + len(large["payload"]["errors"]) + burst_ref["errors"])
+    return {**ref, "script": str(script), "rerun": shipped["rerun"], "rerun_large": large["rerun"],
             "payload": shipped["payload"], "payload_large": large["payload"], "burst": burst_ref,
-            "paint": shipped.get("paint", {}), "errors": errors}
+            "paint": {}, "errors": errors}
 
 
 def _load_ratio(app: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
@@ -242,16 +221,14 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         repeats = 2 if args.quick else 5
         breakdown = {"shipped": map_breakdown(SHIPPED, repeats), "large": map_breakdown(large_dir, repeats)}
 
-        log("rerun cost, payload, first paint: one-line app")
-        base = with_retry("baseline", lambda: rerun_phase(
-            BASELINE, None, ("",), args, servers, [("one-line app (text visible)", "/", "text:hello")], ""), retries)
-        log("rerun cost, payload, first paint: app on the shipped data")
+        log("rerun cost, payload: one-line app")
+        base = with_retry("baseline", lambda: rerun_phase(BASELINE, None, ("",), args, servers, ""), retries)
+        log("rerun cost, payload: app on the shipped data")
         shipped = with_retry("app shipped", lambda: rerun_phase(
-            app, SHIPPED, APP_PAGES, args, servers, [("app /map, shipped data", "/map", "map")], "map"), retries)
-        log(f"rerun cost, payload, first paint: app on the {args.scale}× data")
-        large = with_retry("app large", lambda: rerun_phase(
-            app, large_dir, APP_PAGES, args, servers, [(f"app /map, {args.scale}× data", "/map", "map")], "map"),
-            retries)
+            app, SHIPPED, APP_PAGES, args, servers, "map"), retries)
+        log(f"rerun cost, payload: app on the {args.scale}× data")
+        large = with_retry("app large", lambda: rerun_phase(app, large_dir, APP_PAGES, args, servers, "map"),
+                           retries)
 
         load: dict[str, Any] = {}
         for shape in ("burst", "browse"):
@@ -266,9 +243,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         if not args.no_variants:
             log("what-if: runner.postScriptGC=false (rerun cost of the one-line app and /map, burst on /map)")
             v_base = with_retry("no-gc baseline", lambda: rerun_phase(
-                BASELINE, None, ("",), args, servers, [], None, NO_GC), retries)
+                BASELINE, None, ("",), args, servers, None, NO_GC), retries)
             v_app = with_retry("no-gc app", lambda: rerun_phase(
-                app, SHIPPED, ("map",), args, servers, [], None, NO_GC), retries)
+                app, SHIPPED, ("map",), args, servers, None, NO_GC), retries)
             log(f"load burst: app /map with runner.postScriptGC=false, {args.sessions} sessions")
             v_burst = with_retry("no-gc burst", lambda: load_phase("burst", "app", args, servers, app, NO_GC), retries)
             variants["no_post_script_gc"] = {
@@ -279,9 +256,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
                 "errors": len(v_base["rerun"]["/"]["errors"]) + len(v_app["rerun"]["/map"]["errors"])
                 + v_burst["errors"],
             }
-            variants["cached_map_html"] = whatif_cached_map(Path(tmp), large_dir, args, servers, retries, app)
         if ref is not None and (args.compare_ref or not args.no_variants):
             variants["ref"] = compare_ref(Path(tmp), large_dir, args, servers, retries, ref)
+        paint: dict[str, Any] = {}
+        if not args.no_browser:
+            ref_block = variants.get("ref") or {}
+            ref_script = Path(ref_block["script"]) if ref_block.get("script") else None
+            also = f" and the app at {ref_block['short']}" if ref_script else ""
+            log(f"first paint in Chromium: one-line app, /map at both sizes{also} "
+                f"({args.paint_runs} rounds after a warm-up, taking turns)")
+            paint = with_retry("first paint", lambda: paint_phase(
+                args, servers, app, large_dir, ref_script, f"app at {ref_block.get('short', '')}"), retries)
 
     base_ms = base["rerun"]["/"]["median_ms"]
     pages: dict[str, Any] = {}
@@ -307,32 +292,22 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         "region_geojson_bytes": breakdown["shipped"]["region_geojson_bytes"],
     }
     first: dict[str, Any] = {}
-    if not args.no_browser:
-        paints = (base.get("paint", {}), shipped.get("paint", {}), large.get("paint", {}))
-        skipped = next((p["skipped"] for p in paints if "skipped" in p), None)
-        if skipped:
-            first = {"skipped": skipped}
+    if paint:
+        if "skipped" in paint:
+            first = {"skipped": paint["skipped"]}
         else:
-            targets = {name: row for p in paints for name, row in p.items()}
-            base_paint = next(iter(paints[0].values()))["median_ms"]
-            for row in targets.values():
+            base_paint = paint[BASELINE_PAINT]["median_ms"]
+            for row in paint.values():
                 row["vs_baseline"] = ratio(row["median_ms"], base_paint)
-            first = {"targets": targets}
-    if variants:
+            ref_name = next((name for name in paint if name.startswith("app at ")), None)
+            first = {"targets": {name: row for name, row in paint.items() if name != ref_name}}
+            if ref_name and variants.get("ref"):
+                variants["ref"]["paint"] = {ref_name: paint[ref_name]}
+    if "no_post_script_gc" in variants:
         v = variants["no_post_script_gc"]
         v["map_rerun_vs_default"] = ratio(v["map_rerun_ms"], pages["/map"]["shipped_ms"])
         v["baseline_rerun_vs_default"] = ratio(v["baseline_rerun_ms"], base_ms)
         v["burst_p95_vs_default"] = ratio(v["burst"]["p95_ms"], load["burst"]["app"]["p95_ms"])
-        c = variants.get("cached_map_html") or {}
-        if "skipped" not in c and c:
-            c["map_rerun_vs_default"] = ratio(c["map_rerun_ms"], pages["/map"]["shipped_ms"])
-            c["map_rerun_large_vs_default"] = ratio(c["map_rerun_large_ms"], pages["/map"]["large_ms"])
-            c["burst_p95_vs_default"] = ratio(c["burst"]["p95_ms"], load["burst"]["app"]["p95_ms"])
-            c["burst_no_gc_p95_vs_default"] = ratio(c["burst_no_gc"]["p95_ms"], load["burst"]["app"]["p95_ms"])
-            paint_default = (first.get("targets") or {}).get("app /map, shipped data", {}).get("median_ms")
-            for row in c["paint"].values():
-                if isinstance(row, dict) and "median_ms" in row:
-                    row["vs_default"] = ratio(row["median_ms"], paint_default)
     result: dict[str, Any] = {
         "meta": {**machine(), "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                  "command": command, "args": {k: str(v) for k, v in vars(args).items()},

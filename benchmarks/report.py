@@ -154,12 +154,11 @@ def _breakdown(r: dict[str, Any], x: str) -> list[str]:
              f"{bl['markers']} / {bl['elsewhere_items']}"),
         both("select_initiatives", "select_ms"),
         both("build_map (folium objects)", "build_map_ms"),
-        both("st_folium (render to component args)", "st_folium_render_ms"),
-        both("map total per rerun", "map_total_ms"),
-        both("alternative: render the map to HTML once", "render_html_once_ms"),
-        both("alternative: cache hit of that HTML (unpickle)", "cache_hit_ms"),
-        both("st_folium script identical across builds", "script_identical_across_builds"),
-        both("basemap GeoJSON share of the map script", "region_geojson_share_of_script"),
+        both("render_document (folium → HTML)", "render_document_ms"),
+        both("a new view in total (once per view; then cached)", "map_total_ms"),
+        both("cache hit of the document (unpickle, for scale)", "cache_hit_ms"),
+        both("map document kB", "document_kb"),
+        both("document identical across two builds", "document_identical_across_builds"),
         both("gc.collect(2) as after every run (runner.postScriptGC; this process)", "gc_collect_ms"),
     ]
 
@@ -187,42 +186,6 @@ def _variants(r: dict[str, Any]) -> list[str]:
 
 def _three(row: dict[str, Any]) -> str:
     return f"{_f(row['p50_ms'])} / {_f(row['p95_ms'])} / {_f(row['max_ms'])}"
-
-
-def _cached(r: dict[str, Any], x: str) -> list[str]:
-    c = (r.get("variants") or {}).get("cached_map_html")
-    if not c:
-        return []
-    if "skipped" in c:
-        return ["", f"What-if (cached map HTML): skipped ({c['skipped']})."]
-    pages, p, default = r["rerun"]["pages"], r["payload"], r["load"]["burst"]["app"]
-    paint_default = ((r.get("first_paint") or {}).get("targets") or {}).get("app /map, shipped data", {})
-    paint = next((row for row in c["paint"].values() if isinstance(row, dict) and "median_ms" in row), {})
-    lines = [
-        "",
-        "## What-if: the rendered map cached (a temporary copy of the app; see whatif.py)",
-        "",
-        f"Change: {c['change']}.",
-        "",
-        *_header("", "app as measured above", "cached map HTML", "ratio"),
-        _row("/map rerun ms, shipped data", _f(pages["/map"]["shipped_ms"]), _f(c["map_rerun_ms"]),
-             _x(c.get("map_rerun_vs_default"))),
-        _row(f"/map rerun ms, {x} data", _f(pages["/map"]["large_ms"]), _f(c["map_rerun_large_ms"]),
-             _x(c.get("map_rerun_large_vs_default"))),
-        _row("/map first visit bytes, shipped data", _kb(p["shipped"]["run_bytes"]), _kb(c["payload"]["run_bytes"]), ""),
-        _row("/map unchanged rerun bytes, shipped data", _kb(p["shipped"]["rerun_bytes"]),
-             _kb(c["payload"]["rerun_bytes"]), ""),
-        _row(f"/map unchanged rerun bytes, {x} data", _kb(p["large"]["rerun_bytes"]),
-             _kb(c["payload_large"]["rerun_bytes"]), ""),
-        _row("burst /map p50 / p95 / max ms", _three(default), _three(c["burst"]), f"{_x(c.get('burst_p95_vs_default'))} (p95)"),
-        _row("burst /map p50 / p95 / max ms, also postScriptGC=false", _three(default), _three(c["burst_no_gc"]),
-             f"{_x(c.get('burst_no_gc_p95_vs_default'))} (p95)"),
-        _row("burst /map peak RSS MB", _f(default["rss_peak_mb"]), _f(c["burst"]["rss_peak_mb"]), ""),
-    ]
-    if paint:
-        lines.append(_row("first paint /map ms, shipped data", _f(paint_default.get("median_ms")), _f(paint["median_ms"]),
-                          _x(paint.get("vs_default"))))
-    return lines
 
 
 def _ref(r: dict[str, Any], x: str) -> list[str]:
@@ -275,5 +238,5 @@ def _ratio(value: float | None, base: float | None) -> float | None:
 def markdown(r: dict[str, Any]) -> str:
     x = f"{r['meta']['args'].get('scale', '100')}×"
     lines = [*_intro(r), *_rerun(r, x), *_payload(r, x), *_load(r), *_paint(r), *_breakdown(r, x), *_variants(r),
-             *_cached(r, x), *_ref(r, x), ""]
+             *_ref(r, x), ""]
     return "\n".join(lines)

@@ -40,26 +40,49 @@ def _reset() -> None:
         st.session_state.pop(f"w_{key}", None)
 
 
-def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool = False) -> Selection:
+PILL_KEYS = ("area", "country")      # short lists, one tap each: always in view
+MORE_KEYS = ("role", "actor", "source")  # long labels: in the "More filters" popover, with the search
+
+
+def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool = False,
+                 search_in_view: bool = False) -> Selection:
     """Draw the filters in the sidebar; return the selection (also written to the URL).
 
-    Filters that do not apply to the page stay visible but disabled, so the
-    state carries over when the user moves on.
+    Area of work and country are pills, always in view. The filters with long
+    labels sit in a popover, whose button counts the ones in use; its widgets
+    load only when it is opened, which keeps the first paint of a page light.
+    The search is in the popover too, unless ``search_in_view`` (pages that
+    are mostly read by searching) puts it above the pills. Filters that do not
+    apply to the page stay visible but disabled, so the state carries over
+    when the user moves on.
     """
     sel = current_selection()
     options = filter_choices()
-    with st.sidebar:
-        st.subheader(ui.t("filters.heading"))
+
+    def common(key: str) -> dict[str, object]:
+        st.session_state[f"w_{key}"] = list(getattr(sel, key))
+        return {"label": ui.t(f"filters.{key}"), "options": list(getattr(options, key)), "key": f"w_{key}",
+                "format_func": _labeller(ui, key), "on_change": _on_change, "disabled": key not in applies,
+                "help": None if key in applies else ui.t("filters.not_applicable")}
+
+    def search() -> None:
         st.session_state["w_q"] = sel.q
         st.text_input(ui.t("filters.q"), key="w_q", on_change=_on_change, disabled="q" not in applies,
                       max_chars=200, placeholder="Sfax, صفاقس, dialogue…")
-        for key in MULTI_KEYS:
-            st.session_state[f"w_{key}"] = list(getattr(sel, key))
-            st.multiselect(
-                ui.t(f"filters.{key}"), options=list(getattr(options, key)), key=f"w_{key}",
-                format_func=_labeller(ui, key), on_change=_on_change, disabled=key not in applies,
-                help=None if key in applies else ui.t("filters.not_applicable"), placeholder=ui.t("count.all"),
-            )
+
+    with st.sidebar:
+        st.subheader(ui.t("filters.heading"))
+        if search_in_view:
+            search()
+        for key in PILL_KEYS:
+            st.pills(selection_mode="multi", **common(key))  # type: ignore[arg-type]
+        in_use = sum(1 for key in MORE_KEYS if getattr(sel, key)) + (1 if sel.q and not search_in_view else 0)
+        more = ui.t("filters.more") + (f" ({in_use})" if in_use else "")
+        with st.popover(more, icon=":material/tune:", width="stretch"):
+            if not search_in_view:
+                search()
+            for key in MORE_KEYS:
+                st.multiselect(placeholder=ui.t("count.all"), **common(key))  # type: ignore[arg-type]
         if not sel.is_empty:
             st.button(ui.t("filters.reset"), on_click=_reset, icon=":material/filter_alt_off:")
     write_url(ui.lang, sel, keep_id=keep_id)

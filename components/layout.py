@@ -145,8 +145,13 @@ def navigation(lang: str, sel: Selection, current: str) -> None:
         st.divider()
 
 
-def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = ()) -> UI:
-    """First call of every page. Returns the language and the data."""
+def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = (), sidebar: bool = True) -> UI:
+    """First call of every page. Returns the language and the data.
+
+    ``sidebar=False`` leaves the language switch and navigation to a later
+    :func:`page_sidebar` call: the map page draws its map first, so the
+    browser starts loading it before the sidebar's widgets.
+    """
     data = dataset()
     _sync_from_url()
     lang = st.session_state.get(LANG_KEY) or _browser_lang() or DEFAULT_LANG
@@ -154,21 +159,27 @@ def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = ()) -
     st.set_page_config(page_title=f"{t(f'page.{page}', lang)} · MC2CM", page_icon=FAVICON,
                        layout=layout, initial_sidebar_state="auto")  # type: ignore[arg-type]
     _style(lang)
-    with st.sidebar:
-        st.session_state["w_lang"] = lang
-        st.segmented_control(t("lang.label", lang), options=list(LANGS), format_func=LANGUAGE_NAMES.get,
-                             key="w_lang", on_change=_on_lang_change, selection_mode="single")
-    navigation(lang, current_selection(), page)
+    ui = UI(page=page, lang=lang, data=data)
+    if sidebar:
+        page_sidebar(ui)
     notices = st.session_state.get(NOTICE_KEY) or []
     if notices:
         st.info(t("filters.ignored", lang, items=", ".join(notices)), icon=":material/info:")
         st.session_state[NOTICE_KEY] = []
     if not data.valid:
         st.warning(t("data.problem_banner", lang), icon=":material/warning:")
-    ui = UI(page=page, lang=lang, data=data)
     if page not in {"initiatives"}:
         write_url(lang, current_selection(), keep_id=False, keep=keep)
     return ui
+
+
+def page_sidebar(ui: UI) -> None:
+    """The language switch and the navigation, at the top of the sidebar."""
+    with st.sidebar:
+        st.session_state["w_lang"] = ui.lang
+        st.segmented_control(t("lang.label", ui.lang), options=list(LANGS), format_func=LANGUAGE_NAMES.get,
+                             key="w_lang", on_change=_on_lang_change, selection_mode="single")
+    navigation(ui.lang, current_selection(), ui.page)
 
 
 def params_for(lang: str, sel: Selection, **extra: str) -> Mapping[str, str | list[str]]:

@@ -111,7 +111,7 @@ def scene_body(scene: Scene, ui: UI) -> None:
     elif scene.view == "areas":
         _areas(ui)
     elif scene.view == "map":
-        parts = map_view(sel, ui, height=640, key="present-map")
+        parts = map_view(sel, ui, height=640)
         if not parts.elsewhere.empty:
             st.caption(ui.t("map.elsewhere") + ": " + join((text(r, "name", ui.lang) for _, r in parts.elsewhere.iterrows()),
                                                            ui.lang))

@@ -57,6 +57,7 @@ UI: Catalog = {
     "filters.actor": {"en": "Actor type", "fr": "Type d'acteur", "ar": "نوع الجهة الفاعلة"},
     "filters.source": {"en": "Source document", "fr": "Document source", "ar": "الوثيقة المصدر"},
     "filters.q": {"en": "Search (any language)", "fr": "Rechercher (toutes langues)", "ar": "بحث (بأي لغة)"},
+    "filters.more": {"en": "More filters", "fr": "Plus de filtres", "ar": "مزيد من عوامل التصفية"},
     "filters.reset": {"en": "Clear filters", "fr": "Effacer les filtres", "ar": "مسح عوامل التصفية"},
     "filters.not_applicable": {"en": "Not used on this page", "fr": "Non utilisé sur cette page",
                                "ar": "غير مستخدم في هذه الصفحة"},

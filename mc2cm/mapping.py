@@ -169,7 +169,8 @@ def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str) -> tup
             radius=marker_radius(int(city["count"])),
             color="#222222", weight=1, fill=True, fill_color=colour, fill_opacity=0.85,
             tooltip=folium.Tooltip(tooltip, sticky=False),
-            popup=folium.Popup(popup_html(city, city_row, initiatives, lang), max_width=280),
+            # lazy: the popup's HTML is parsed on the first click, not for every city at load
+            popup=folium.Popup(popup_html(city, city_row, initiatives, lang), max_width=280, lazy=True),
         ).add_to(markers)
     if not parts.markers.empty:
         lat, lon = parts.markers["latitude"], parts.markers["longitude"]
@@ -180,3 +181,14 @@ def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str) -> tup
         fmap.fit_bounds([[south, west], [north, east]])
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap, parts
+
+
+def render_document(fmap: folium.Map) -> str:
+    """The map as one self-contained HTML document (local scripts, no CDN), for an iframe.
+
+    Rendered once per view and reused as is: an identical document makes an
+    identical Streamlit message, which the browser then gets as a short cache reference.
+    """
+    root: Figure = fmap.get_root()  # type: ignore[assignment]
+    html: str = root.render()
+    return html

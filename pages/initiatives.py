@@ -9,7 +9,7 @@ from components.related import back_link, related_panel
 from mc2cm.filters import describe, select_initiatives
 
 ui = page_setup("initiatives")
-sel = filter_panel(ui, keep_id=True)
+sel = filter_panel(ui, keep_id=True, search_in_view=True)
 if sel.id and sel.id in ui.data.initiatives.index:
     back_link(ui, sel)
     initiative_detail(ui.data.initiatives.loc[sel.id], ui)

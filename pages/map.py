@@ -1,14 +1,18 @@
-"""Map (/map): cities with initiatives; marker size = count, colour = area of work."""
+"""Map (/map): cities with initiatives; marker size = count, colour = area of work.
+
+The map is drawn before the sidebar (same layout, earlier in the page's
+messages), so a phone that opens /map from a QR code starts loading it first.
+"""
 
 import streamlit as st
 
 from components.filters import filter_panel
-from components.layout import page_setup
+from components.layout import current_selection, page_setup, page_sidebar
 from components.map import elsewhere_panel, legend, map_view
 from mc2cm.filters import describe, select_initiatives
 
-ui = page_setup("map")
-sel = filter_panel(ui)
+ui = page_setup("map", sidebar=False)
+sel = current_selection()
 shown = select_initiatives(ui.data, sel)
 st.title(ui.t("page.map"))
 st.caption(describe(sel, ui.lang, ui.data, len(shown)))
@@ -16,5 +20,7 @@ legend(ui)
 main, side = st.columns([3, 1])
 with main:
     parts = map_view(sel, ui)
+page_sidebar(ui)
+filter_panel(ui)
 with side:
     elsewhere_panel(parts.elsewhere, ui, sel)

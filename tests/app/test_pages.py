@@ -64,19 +64,50 @@ def captions(at: AppTest) -> list[str]:
 
 def test_url_filters_fill_the_widgets_and_filter(minimal: Path) -> None:
     at = open_page("pages/map.py", {"lang": "fr", "area": "emergency_aid", "country": "LB"})
-    assert at.multiselect(key="w_area").value == ["emergency_aid"]
-    assert at.multiselect(key="w_country").value == ["LB"]
+    assert at.pills(key="w_area").value == ["emergency_aid"]
+    assert at.pills(key="w_country").value == ["LB"]
     assert "1 initiative · Aide d'urgence · Liban" in captions(at)
 
 
 def test_widget_change_goes_into_the_url(minimal: Path) -> None:
     at = open_page("pages/initiatives.py", {"lang": "en"})
     assert "2 initiatives" in captions(at)
-    at.multiselect(key="w_area").set_value(["emergency_aid"]).run()
+    at.pills(key="w_area").set_value(["emergency_aid"]).run()
     assert qp(at, "area") == ["emergency_aid"]
     assert "1 initiative · Emergency aid" in captions(at)
     at.text_input(key="w_q").set_value("réseau").run()
     assert qp(at, "q") == ["réseau"]
+
+
+def _popover_labels(at: AppTest) -> list[str]:
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if getattr(node, "type", None) == "popover":
+            found.append(node.proto.popover.label)  # type: ignore[attr-defined]
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def test_more_filters_popover_counts_its_filters_and_filters(minimal: Path) -> None:
+    at = open_page("pages/map.py", {"lang": "en"})
+    assert _popover_labels(at) == ["More filters"]
+    roles = at.multiselect(key="w_role").options
+    at.multiselect(key="w_role").set_value([roles[0]]).run()  # the option labels as shown
+    assert len(qp(at, "role")) == 1
+    assert _popover_labels(at) == ["More filters (1)"]
+    at.text_input(key="w_q").set_value("réseau").run()
+    assert _popover_labels(at) == ["More filters (2)"]
+    assert qp(at, "q") == ["réseau"]
+
+
+def test_the_search_box_is_in_view_on_the_initiatives_page(minimal: Path) -> None:
+    at = open_page("pages/initiatives.py", {"lang": "en", "q": "réseau"})
+    assert _popover_labels(at) == ["More filters"]  # the search is not counted: it is in view
+    assert at.text_input(key="w_q").value == "réseau"
 
 
 def test_unknown_parameters_get_a_gentle_notice(minimal: Path) -> None:

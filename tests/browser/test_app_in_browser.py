@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {"/": "app.title", "/map": "page.map", "/initiatives": "page.initiatives",
          "/challenges": "page.challenges", "/cso_roles": "page.cso_roles", "/data": "page.data"}
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title="st.iframe"]'  # the map: folium's document in st.iframe
 
 
 def map_frame(page: Page) -> FrameLocator:
@@ -66,6 +66,19 @@ def test_url_filter_filters(server: str, new_page) -> None:  # type: ignore[no-u
     assert page.get_by_text("Emergency aid", exact=False).first.is_visible()
     captions = page.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
     assert any("Emergency aid" in c and "initiative" in c for c in captions)
+
+
+def test_area_pill_filters_the_map_and_the_url(server: str, new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page().open(f"{server}/map?lang=en")
+    everything = marker_count(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="Emergency aid", exact=True).click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('area') === 'emergency_aid'",
+                           timeout=30_000)
+    wait_idle(page)
+    assert 0 < marker_count(page) < everything
+    sidebar.get_by_role("button", name=re.compile("More filters")).click()
+    expect(page.get_by_role("textbox", name="Search (any language)")).to_be_visible()
 
 
 def test_panning_and_zooming_do_not_rerun_the_script(server: str, new_page) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from tests.browser.conftest import copy_data, screenshot, streamlit_server, wait
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sfax-2019-staff-passphrase"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title="st.iframe"]'  # the map: folium's document in st.iframe
 
 
 def sign_in(page: Page, name: str = "Amina") -> None:

@@ -1,14 +1,9 @@
-"""A what-if copy of the app: the same code, except that /map draws a cached, pre-rendered map.
+"""Copies of the app to serve: the working tree as it is at the start, or a git revision.
 
-The benchmark never edits the app. It copies ``app.py``, ``pages/``,
-``components/`` and ``mc2cm/`` into a temporary folder (``static/`` and
-``data/`` are linked), and appends ``MAP_VIEW_OVERRIDE`` to the copy of
-``components/map.py``: a ``map_view`` that renders the folium map to HTML once
-per (data stamp, selection, language) with ``st.cache_data`` and shows it with
-``st.components.v1.html`` instead of ``st_folium`` (the app asks st_folium for
-no returned objects, so nothing it returned is lost). Served like the app,
-this measures the suggested change with the app's current code around it.
-
+The benchmark never edits the app and never serves the working tree itself:
+``snapshot_worktree`` copies ``app.py``, ``pages/``, ``components/`` and
+``mc2cm/`` into a temporary folder (``static/`` and ``data/`` are linked), so
+edits during a run cannot mix two versions into one set of results.
 ``snapshot_app`` extracts the app as committed at a git revision (``git
 archive``, read-only) the same way, to compare a working tree with HEAD.
 """
@@ -25,34 +20,6 @@ from pathlib import Path
 from benchmarks.server import ROOT
 
 APP_PATHS = ("app.py", "pages", "components", "mc2cm")
-
-MAP_VIEW_OVERRIDE = '''
-
-# ---- appended by benchmarks/whatif.py (what-if measurement, not app code) ----
-import streamlit.components.v1 as _whatif_components  # noqa: E402
-
-from components.data import current_stamp as _whatif_stamp  # noqa: E402
-from components.data import dataset as _whatif_dataset  # noqa: E402
-from mc2cm.filters import select_initiatives as _whatif_select  # noqa: E402
-from mc2cm.mapping import build_map as _whatif_build_map  # noqa: E402
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _whatif_map_html(stamp, sel, lang):  # type: ignore[no-untyped-def]
-    del stamp  # cache key only
-    data = _whatif_dataset()
-    fmap, parts = _whatif_build_map(data.cities, _whatif_select(data, sel), lang)
-    return fmap.get_root().render(), parts
-
-
-def map_view(sel, ui, *, height=560, key="map"):  # type: ignore[no-untyped-def]  # noqa: F811
-    html, parts = _whatif_map_html(_whatif_stamp(), sel, ui.lang)
-    if parts.markers.empty:
-        st.info(ui.t("map.no_cities"))
-    _whatif_components.html(html, height=height)
-    return parts
-'''
-
 
 def snapshot_worktree(target: Path, source: Path = ROOT) -> Path:
     """Copy the app's code (app.py, pages/, components/, mc2cm/) from ``source`` into ``target``; its main script.
@@ -83,17 +50,6 @@ def tree_digest(folder: Path) -> str:
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def build_whatif_app(target: Path, source: Path = ROOT) -> Path:
-    """Write the what-if app (a copy of the app in ``source``) into ``target``; return its main script."""
-    snapshot_worktree(target, source)
-    map_module = target / "components" / "map.py"
-    code = map_module.read_text(encoding="utf-8")
-    if "def map_view(" not in code:
-        raise RuntimeError("components/map.py no longer has map_view; update benchmarks/whatif.py")
-    map_module.write_text(code + MAP_VIEW_OVERRIDE, encoding="utf-8")
-    return target / "app.py"
 
 
 def _link_shared(target: Path) -> None:
