@@ -6,6 +6,7 @@ Waits use the server's ``/_stcore/health`` and the app's script state
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
@@ -140,7 +142,13 @@ def new_page(browser: Browser) -> Iterator[Callable[..., OfflinePage]]:
 
 
 def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot once lazily loaded elements have replaced their placeholders."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(PlaywrightError):  # a slow element still gets photographed, placeholder and all
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-testid=\"stSkeletonElement\"]')",
+            timeout=20_000)
+        page.evaluate("() => document.fonts.ready")
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
