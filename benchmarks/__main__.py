@@ -283,8 +283,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         }
     payload = {
         "method": "sum of the websocket binary frames (serialized ForwardMsg protobufs; websocket compression is off "
-                  "by default) received between sending rerun_script and receiving script_finished; the st_folium "
-                  "element is the delta whose component_instance.component_name is streamlit_folium.st_folium",
+                  "by default) received between sending rerun_script and receiving script_finished; the map element "
+                  "is the st.iframe delta whose srcdoc loads Leaflet",
         "baseline_run_bytes": base["payload"]["run_bytes"],
         "shipped": shipped["payload"], "large": large["payload"],
         "run_ratio": ratio(large["payload"]["run_bytes"], shipped["payload"]["run_bytes"]),

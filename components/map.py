@@ -4,6 +4,11 @@ The map is folium's own HTML document shown in an ``st.iframe``: Leaflet and
 jQuery load from the app's static folder in parallel, with no component
 handshake. Nothing comes back from the map, so panning and zooming never
 rerun the script.
+
+``st.iframe`` runs the document's scripts with same-origin access, as the
+streamlit-folium component did: every string from the data in it is escaped
+by ``mc2cm.mapping.esc`` (tests/app/test_map_component.py, and the browser
+test with hostile data).
 """
 
 from __future__ import annotations
