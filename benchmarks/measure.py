@@ -138,6 +138,17 @@ def _load_summary(results: list[RunResult], errors: list[str], sampler: RssSampl
     }
 
 
+async def _run_capped(tasks: list[asyncio.Task[None]], cap: float, errors: list[str]) -> None:
+    """Wait for the sessions' tasks at most ``cap`` s; cancel the rest; note cancellations and failures."""
+    done, pending = await asyncio.wait(tasks, timeout=cap)
+    for task in pending:
+        task.cancel()
+    if pending:
+        errors.append(f"hard cap {cap:.0f}s reached: {len(pending)} sessions cancelled")
+    await asyncio.gather(*pending, return_exceptions=True)
+    errors.extend(f"session: {t.exception()!r}" for t in done if t.exception() is not None)
+
+
 async def burst(server: Server, page: str, sessions: int, reruns: int = 3) -> dict[str, Any]:
     """All sessions open ``page`` at the same moment, then each reruns it ``reruns`` times."""
     await warm_up(server, page)
@@ -154,14 +165,7 @@ async def burst(server: Server, page: str, sessions: int, reruns: int = 3) -> di
             for _ in range(reruns):
                 results.append(await session.run(page, timeout=RUN_TIMEOUT))
 
-        tasks = [asyncio.create_task(one(s)) for s in live]
-        done, pending = await asyncio.wait(tasks, timeout=LOAD_CAP_SECONDS)
-        for task in pending:
-            task.cancel()
-        if pending:
-            errors.append(f"hard cap {LOAD_CAP_SECONDS:.0f}s reached: {len(pending)} sessions cancelled")
-        await asyncio.gather(*pending, return_exceptions=True)
-        errors.extend(f"session: {t.exception()!r}" for t in done if t.exception() is not None)
+        await _run_capped([asyncio.create_task(one(s)) for s in live], LOAD_CAP_SECONDS, errors)
         wall = time.perf_counter() - start
         await _close_all(live)
     summary = _load_summary(results, errors, sampler, wall)
@@ -193,14 +197,7 @@ async def browse(server: Server, page: str, sessions: int, seconds: float, inter
                 results.append(await session.run(page, query, timeout=RUN_TIMEOUT))
 
         tasks = [asyncio.create_task(one(s, i, rng.uniform(0, interval))) for i, s in enumerate(live)]
-        cap = min(LOAD_CAP_SECONDS, seconds + RUN_TIMEOUT + interval * 2)
-        done, pending = await asyncio.wait(tasks, timeout=cap)
-        for task in pending:
-            task.cancel()
-        if pending:
-            errors.append(f"hard cap {cap:.0f}s reached: {len(pending)} sessions cancelled")
-        await asyncio.gather(*pending, return_exceptions=True)
-        errors.extend(f"session: {t.exception()!r}" for t in done if t.exception() is not None)
+        await _run_capped(tasks, min(LOAD_CAP_SECONDS, seconds + RUN_TIMEOUT + interval * 2), errors)
         wall = time.perf_counter() - start
         await _close_all(live)
     summary = _load_summary(results, errors, sampler, wall)

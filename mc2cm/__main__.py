@@ -13,8 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mc2cm.loading import default_data_dir
+
+if TYPE_CHECKING:
+    from mc2cm.store import SaveRefused
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -62,11 +66,7 @@ def _data_dir_and_table(args: argparse.Namespace) -> tuple[Path, str] | None:
     return (data_dir, table) if data_dir is not None and table is not None else None
 
 
-def _report_refusal(exc: Exception) -> int:
-    from mc2cm.store import SaveRefused  # noqa: PLC0415
-
-    if not isinstance(exc, SaveRefused):
-        raise exc
+def _report_refusal(exc: SaveRefused) -> int:
     print(f"REFUSED: {exc.message}")
     for problem in exc.problems:
         print(problem)
