@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import os
-import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components.layout import UI
-from mc2cm.auth import MIN_PASSWORD_LENGTH, PASSWORD_ENV, Throttle, password_matches
+from mc2cm.auth import (
+    BRAKE,
+    MIN_PASSWORD_LENGTH,
+    PASSWORD_ENV,
+    STAFF_SESSIONS,
+    clean_name,
+    client_address,
+    password_matches,
+    trusted_proxies,
+)
 
 STAFF_KEY = "mc2cm_staff"
-
-
-@st.cache_resource
-def _throttle() -> Throttle:
-    """One brake for the whole process: a new tab does not reset it."""
-    return Throttle()
 
 
 def configured_password() -> str | None:
@@ -29,21 +33,37 @@ def configured_password() -> str | None:
     return str(value) if value else None
 
 
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
 def signed_in() -> str | None:
     """The staff member's name, or None."""
     name = st.session_state.get(STAFF_KEY)
-    return name if isinstance(name, str) and name else None
+    if isinstance(name, str) and name:
+        session = _session_id()
+        if session:
+            STAFF_SESSIONS.add(session)  # this session may upload files
+        return name
+    return None
 
 
 def sign_out() -> None:
     st.session_state.pop(STAFF_KEY, None)
+    session = _session_id()
+    if session:
+        STAFF_SESSIONS.discard(session)
 
 
-def _source() -> str:
+def client() -> str:
+    """The address this session comes from; ``X-Forwarded-For`` only from a trusted proxy."""
     try:
-        return st.context.ip_address or "local"
-    except (AttributeError, RuntimeError):
-        return "local"
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except (AttributeError, RuntimeError, KeyError):
+        peer, forwarded = None, None
+    return client_address(peer, forwarded, trusted_proxies())
 
 
 def sign_in_panel(ui: UI) -> str | None:
@@ -68,18 +88,19 @@ def sign_in_panel(ui: UI) -> str | None:
         given = st.text_input(ui.t("auth.password"), type="password", key="auth_password", max_chars=200)
         submitted = st.form_submit_button(ui.t("auth.submit"), icon=":material/login:")
     if submitted:
-        throttle, source = _throttle(), _source()
-        delay = throttle.delay(source)
-        if delay:
-            with st.spinner(ui.t("auth.slowed", seconds=int(delay))):
-                time.sleep(delay)
-        if not who.strip():
+        name = clean_name(who)
+        if not name:
             st.error(ui.t("auth.need_name"))
-        elif password_matches(given, expected):
-            throttle.succeeded(source)
-            st.session_state[STAFF_KEY] = who.strip()
+            return None
+        verdict = BRAKE.attempt(client(), name, lambda: password_matches(given, expected))
+        if verdict.accepted:
+            st.session_state[STAFF_KEY] = name
+            signed_in()
             st.rerun()
-        else:
-            throttle.failed(source)
+        elif verdict.checked and verdict.wait <= 0:
             st.error(ui.t("auth.wrong"))
+        elif verdict.checked:
+            st.error(ui.t("auth.wrong_wait", seconds=math.ceil(verdict.wait)))
+        else:
+            st.error(ui.t("auth.slowed", seconds=math.ceil(verdict.wait)))
     return None

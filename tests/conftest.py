@@ -28,3 +28,13 @@ def make_hostile(target: Path) -> Path:
 @pytest.fixture
 def hostile_dir(tmp_path: Path) -> Path:
     return make_hostile(tmp_path / "hostile")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_brake() -> None:
+    """The brakes are process-wide on purpose; each test starts with clean ones."""
+    from mc2cm.auth import BRAKE  # noqa: PLC0415 - keep the fixture self-contained
+    from mc2cm.voters import NEW_VOTERS  # noqa: PLC0415
+
+    BRAKE.reset()
+    NEW_VOTERS.reset()
