@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.auth import client
 from components.layout import UI
-from components.voter import voter_id
+from components.voter import client_key, voter_id
 from mc2cm.charts import FONT, wrap
 from mc2cm.export import rows_to_excel_csv
 from mc2cm.i18n import is_rtl, join, text
 from mc2cm.scenes import poll_options
+from mc2cm.voters import NEW_VOTERS, SUSPICIOUS_PER_CLIENT
 from mc2cm.votes import CLOSED, DEFAULT_PATH, OPEN, VOTES_ENV, PollClosed, VoteStore, open_vote_store
 
 REFRESH_SECONDS = 3
@@ -66,8 +69,11 @@ def ballot_form(poll_id: str, ui: UI) -> None:
         if not chosen:
             st.warning(ui.t("poll.pick_something"))
             return
+        if not current and not NEW_VOTERS.allow(poll_id, client()):
+            st.warning(ui.t("poll.too_many"), icon=":material/hourglass_top:")
+            return
         try:
-            store.submit(poll_id, voter, chosen)
+            store.submit(poll_id, voter, chosen, client=client_key())
         except PollClosed:
             st.info(ui.t("poll.closed_info"))
         else:
@@ -80,7 +86,7 @@ def results_figure(poll_id: str, ui: UI) -> tuple[go.Figure, int, str]:
     store = vote_store()
     options = poll_options(ui.data, str(poll["options"]), ui.lang) if poll is not None else []
     tally = store.tally(poll_id)
-    labels = [wrap(name, 36) for _, name in options]
+    labels = [wrap(escape(name), 36) for _, name in options]  # plotly reads tags in labels
     values = [tally.get(value, 0) for value, _ in options]
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#0072B2", text=values,
                            textposition="outside", textfont={"size": 26}, cliponaxis=False))
@@ -124,6 +130,9 @@ def poll_controls(poll_id: str, ui: UI) -> None:
     options = dict(poll_options(ui.data, str(poll_row(ui, poll_id)["options"]), ui.lang))
     tally = store.tally(poll_id)
     rows: list[list[object]] = [[value, name, tally.get(value, 0)] for value, name in options.items()]
+    crowded = {tag: n for tag, n in store.ballots_per_client(poll_id).items() if n >= SUSPICIOUS_PER_CLIENT}
+    if crowded:
+        st.warning(ui.t("poll.crowded", n=max(crowded.values()), addresses=len(crowded)), icon=":material/group:")
     cols[2].download_button(ui.t("poll.export"), rows_to_excel_csv(["option", "label", "votes"], rows),
                             file_name=f"{poll_id}-results.csv", mime="text/csv", key=f"export-{poll_id}",
                             icon=":material/download:")

@@ -1,25 +1,45 @@
-"""Which browser is voting: a random id in a first-party cookie, so a reload keeps it."""
+"""Which browser is voting: a token the server signs, kept in a first-party cookie so a reload keeps it."""
 
 from __future__ import annotations
 
-import re
-import uuid
+from functools import cache
 
 import streamlit as st
 
+from components.auth import client
+from mc2cm.voters import client_tag, load_secret, new_token, verified_voter
+
 COOKIE = "mc2cm_voter"
-_VALID = re.compile(r"^[0-9a-f]{32}$")
+
+
+@cache
+def voter_secret() -> bytes:
+    """Read once per process; not a Streamlit cache, which any browser may ask to clear."""
+    return load_secret()
 
 
 def voter_id() -> str:
-    """The same id for every tab and reload of one browser (until cookies are cleared)."""
-    cookie = st.context.cookies.get(COOKIE, "")
-    if isinstance(cookie, str) and _VALID.match(cookie):
-        st.session_state[COOKIE] = cookie
-        return cookie
-    voter = st.session_state.get(COOKIE) or uuid.uuid4().hex
-    st.session_state[COOKIE] = voter
-    # The component iframe shares the app's origin, so it can set the app's cookie.
-    st.iframe(f"<script>document.cookie = '{COOKIE}={voter}; path=/; max-age=31536000; SameSite=Lax';</script>",
+    """The same id for every tab and reload of one browser (until cookies are cleared).
+
+    A cookie the server did not sign is ignored: it cannot stand for another voter.
+    """
+    secret = voter_secret()
+    voter = verified_voter(st.context.cookies.get(COOKIE), secret)
+    if voter:
+        return voter
+    token = st.session_state.get(COOKIE)
+    voter = verified_voter(token, secret)
+    if voter is None:
+        token = new_token(secret)
+        voter = verified_voter(token, secret)
+        st.session_state[COOKIE] = token
+    # The iframe shares the app's origin, so it can set the app's cookie. The token is hex and a dot.
+    st.iframe(f"<script>document.cookie = '{COOKIE}={token}; path=/; max-age=31536000; SameSite=Lax';</script>",
               height=1)
+    assert voter is not None  # noqa: S101 - a token we just signed verifies
     return voter
+
+
+def client_key() -> str:
+    """This session's client address as a keyed hash (ballots per address, without keeping addresses)."""
+    return client_tag(voter_secret(), client())

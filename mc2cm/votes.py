@@ -34,12 +34,13 @@ class PollClosed(Exception):
 class VoteStore(Protocol):
     def status(self, poll_id: str) -> str: ...
     def set_status(self, poll_id: str, status: str) -> None: ...
-    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None: ...
+    def submit(self, poll_id: str, voter: str, choices: Sequence[str], client: str = "") -> None: ...
     def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]: ...
     def tally(self, poll_id: str) -> dict[str, int]: ...
     def voters(self, poll_id: str) -> int: ...
     def reset(self, poll_id: str) -> None: ...
     def ballots(self, poll_id: str) -> list[tuple[str, tuple[str, ...], str]]: ...
+    def ballots_per_client(self, poll_id: str) -> dict[str, int]: ...
 
 
 _SCHEMA = """
@@ -53,9 +54,12 @@ CREATE TABLE IF NOT EXISTS ballots (
     voter TEXT NOT NULL,
     choices TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    client TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (poll_id, voter)
 );
 """
+# Stores made before ballots recorded their client (a keyed hash of its address).
+_ADD_CLIENT = "ALTER TABLE ballots ADD COLUMN client TEXT NOT NULL DEFAULT ''"
 
 
 def _now() -> str:
@@ -94,15 +98,16 @@ class _SQLVoteStore:
 
     _status_for_update = "SELECT status FROM polls WHERE poll_id = ?"
 
-    def submit(self, poll_id: str, voter: str, choices: Sequence[str]) -> None:
+    def submit(self, poll_id: str, voter: str, choices: Sequence[str], client: str = "") -> None:
         with self._write() as conn:
             row = conn.execute(self._sql(self._status_for_update), (poll_id,)).fetchone()
             if not row or row[0] != OPEN:
                 raise PollClosed(poll_id)
-            conn.execute(self._sql("INSERT INTO ballots (poll_id, voter, choices, updated_at) VALUES (?, ?, ?, ?) "
+            conn.execute(self._sql("INSERT INTO ballots (poll_id, voter, choices, updated_at, client) "
+                                   "VALUES (?, ?, ?, ?, ?) "
                                    "ON CONFLICT (poll_id, voter) DO UPDATE SET choices = excluded.choices, "
                                    "updated_at = excluded.updated_at"),
-                         (poll_id, voter, json.dumps(list(dict.fromkeys(choices))), _now()))
+                         (poll_id, voter, json.dumps(list(dict.fromkeys(choices))), _now(), client))
 
     def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]:
         row = self._one("SELECT choices FROM ballots WHERE poll_id = ? AND voter = ?", (poll_id, voter))
@@ -113,6 +118,13 @@ class _SQLVoteStore:
             rows = conn.execute(self._sql("SELECT voter, choices, updated_at FROM ballots WHERE poll_id = ? "
                                           "ORDER BY updated_at"), (poll_id,)).fetchall()
         return [(str(v), tuple(json.loads(c)), str(t)) for v, c, t in rows]
+
+    def ballots_per_client(self, poll_id: str) -> dict[str, int]:
+        """How many voters each client (keyed hash of an address) brought, most first."""
+        with self._connect() as conn:
+            rows = conn.execute(self._sql("SELECT client, COUNT(*) FROM ballots WHERE poll_id = ? "
+                                          "GROUP BY client ORDER BY COUNT(*) DESC"), (poll_id,)).fetchall()
+        return {str(c): int(n) for c, n in rows}
 
     def tally(self, poll_id: str) -> dict[str, int]:
         counts: Counter[str] = Counter()
@@ -137,6 +149,9 @@ class SQLiteVoteStore(_SQLVoteStore):
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(ballots)")}
+            if "client" not in columns:
+                conn.execute(_ADD_CLIENT)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -177,6 +192,7 @@ class PostgresVoteStore(_SQLVoteStore):
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            conn.execute(_ADD_CLIENT.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS"))
 
     def _connect(self) -> Any:
         # psycopg's connection context commits on success and rolls back on error.
