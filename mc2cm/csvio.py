@@ -187,6 +187,13 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
+def restore_neutralised(value: str) -> str:
+    """Undo :func:`neutralise_formula` on a cell read back from one of our exports."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
 def write_csv_text(header: list[str], rows: list[list[str]], line_end: str = "\n") -> str:
     """The canonical form of a table: UTF-8 text, commas, LF, minimal quoting."""
     out = io.StringIO(newline="")

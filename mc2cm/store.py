@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -25,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mc2cm import geo
-from mc2cm.csvio import write_csv_text
+from mc2cm.csvio import restore_neutralised, write_csv_text
 from mc2cm.schema import PackageSpec, TableSpec, package_spec, split_list
 from mc2cm.validation import CheckedTable, Problem, has_errors, read_data_dir, read_table, validate_files
 
@@ -132,8 +133,19 @@ def rows_to_bytes(spec: TableSpec, rows: list[Mapping[str, object]]) -> bytes:
 
 
 def prepare(spec: TableSpec, data: bytes) -> tuple[CheckedTable | None, list[Problem]]:
-    """Read an uploaded file as staff save it; columns may come in any order."""
-    return read_table(spec, data, strict_order=False)
+    """Read an uploaded file as staff save it; columns may come in any order.
+
+    Text cells that our own export protected against spreadsheet formulas (a leading
+    ``'``) come back as they were, so a download-edit-upload round trip changes nothing.
+    """
+    table, problems = read_table(spec, data, strict_order=False)
+    if table is not None:
+        text_columns = [f.name for f in spec.fields if f.type == "string"]
+        for row in table.rows:
+            for column in text_columns:
+                if column in row:
+                    row[column] = restore_neutralised(row[column])
+    return table, problems
 
 
 def diff_tables(old: CheckedTable | None, new: CheckedTable) -> TableDiff:
@@ -193,11 +205,28 @@ def locked(data_dir: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a sibling temp file, fsync it, then rename over ``path``."""
+def _file_mode(path: Path, like: Path | None = None) -> int:
+    """The permissions ``path`` has (or ``like`` has), else what a new file gets under the umask."""
+    for candidate in (path, like):
+        if candidate is not None:
+            with contextlib.suppress(OSError):
+                return stat.S_IMODE(candidate.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def atomic_write(path: Path, data: bytes, *, like: Path | None = None) -> None:
+    """Write a sibling temp file, fsync it, then rename over ``path``.
+
+    The file keeps its permissions (a temp file is made private by default, and a
+    save must not make a shared data file unreadable to the web server or a colleague).
+    """
+    mode = _file_mode(path, like)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -224,7 +253,7 @@ def _backup(data_dir: Path, spec: TableSpec, data: bytes | None, stamp: dt.datet
     folder = data_dir / HISTORY_DIR / spec.name
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{stamp.strftime('%Y%m%dT%H%M%S%fZ')}-{file_version(data)[:10]}.csv"
-    atomic_write(folder / name, data)
+    atomic_write(folder / name, data, like=data_dir / spec.path)
     return f"{spec.name}/{name}"
 
 

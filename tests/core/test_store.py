@@ -164,3 +164,43 @@ def test_lock_file_is_not_a_table(data: Path) -> None:
     save_table(data, "cities", cities_with_new_city(data), who="x")
     assert (data / ".lock").exists()
     assert (data / ".lock").stat().st_size == 0
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o664, 0o640])
+def test_a_save_keeps_the_files_permissions_and_backups_match(data: Path, mode: int) -> None:
+    path = data / "cities.csv"
+    path.chmod(mode)
+    result = save_table(data, "cities", cities_with_new_city(data), who="Amina")
+    assert path.stat().st_mode & 0o777 == mode
+    assert (data / ".history" / result.entry.backup).stat().st_mode & 0o777 == mode
+
+
+def test_control_a_plain_temp_file_would_be_private(data: Path) -> None:
+    """The control: without the chmod a saved table would be 600 (mkstemp's mode)."""
+    import tempfile  # noqa: PLC0415
+
+    fd, name = tempfile.mkstemp(dir=data)
+    try:
+        assert Path(name).stat().st_mode & 0o777 == 0o600
+    finally:
+        Path(name).unlink()
+        import os  # noqa: PLC0415
+
+        os.close(fd)
+
+
+def test_reuploading_an_export_restores_cells_it_protected_against_formulas(data: Path) -> None:
+    from mc2cm.export import to_excel_csv  # noqa: PLC0415
+    from mc2cm.loading import load_dataset  # noqa: PLC0415
+
+    text = (data / "cities.csv").read_text(encoding="utf-8")
+    (data / "cities.csv").write_text(text.replace(",Context,", ",-Context (see =note),", 1), encoding="utf-8")
+    dataset = load_dataset(data)
+    exported = to_excel_csv(dataset.cities.reset_index(), dataset.spec.table("cities"))
+    assert b",'-Context (see =note)," in exported  # the export protects Excel
+    table, _ = store.prepare(dataset.spec.table("cities"), exported)
+    assert table is not None
+    assert any(row["source_locator"] == "-Context (see =note)" for row in table.rows)
+    before = (data / "cities.csv").read_bytes()
+    result = save_table(data, "cities", exported, who="Amina", expected_version=file_version(before))
+    assert result.diff.is_empty  # nothing changed by the round trip
