@@ -63,7 +63,8 @@ def client() -> str:
         forwarded = st.context.headers.get("X-Forwarded-For")
     except (AttributeError, RuntimeError, KeyError):
         peer, forwarded = None, None
-    return client_address(peer, forwarded, trusted_proxies())
+    return client_address(peer if isinstance(peer, str) else None,
+                          forwarded if isinstance(forwarded, str) else None, trusted_proxies())
 
 
 def sign_in_panel(ui: UI) -> str | None:

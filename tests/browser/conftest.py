@@ -51,10 +51,14 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 90
 
 
 @contextmanager
-def streamlit_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A fresh server on a free loopback port; nothing has been requested from it yet."""
+def streamlit_server(data_dir: Path, env: dict[str, str] | None = None, entry: str = "serve.py") -> Iterator[str]:
+    """A fresh server on a free loopback port; nothing has been requested from it yet.
+
+    ``entry`` is the README's entry point (the app behind its front door) unless a
+    test asks for the plain ``app.py``.
+    """
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / entry), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"]
     full_env = {**os.environ, "MC2CM_DATA_DIR": str(data_dir), **(env or {})}
     log = (ROOT / "tests" / "browser" / "screenshots")

@@ -1,0 +1,1 @@
+"""HTTP doors beside the Streamlit pages: the front door (headers, guarded endpoints)."""
