@@ -7,10 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import data as data_cache
 from components.layout import UI
@@ -18,13 +16,15 @@ from mc2cm import geo, store
 from mc2cm.gazetteer import find, slug
 from mc2cm.i18n import country_name
 from mc2cm.loading import convert_cell
-from mc2cm.mapping import BASEMAP_URL, LOCAL_CSS, LOCAL_JS, BasemapLayer, esc
+from mc2cm.mapping import preview_map, render_document
+from mc2cm.plaintext import escape_markdown
 from mc2cm.schema import FieldSpec, TableSpec
 from mc2cm.validation import CheckedTable, read_table
 
 BASE_KEY = "m_base_{}"       # the table as the editor opened it (rows and version)
 EDITOR_KEY = "m_editor_{}"   # st.data_editor's own state (the edits)
 NOTICE_KEY = "m_notice"
+UPLOAD_BASE_KEY = "m_upload_base_{}"  # the table as an upload's preview saw it
 
 
 def data_dir() -> Path:
@@ -75,6 +75,7 @@ def open_table(table: str) -> dict[str, Any]:
 def close_table(table: str) -> None:
     st.session_state.pop(BASE_KEY.format(table), None)
     st.session_state.pop(EDITOR_KEY.format(table), None)
+    st.session_state.pop(UPLOAD_BASE_KEY.format(table), None)
 
 
 # --- the grid -----------------------------------------------------------------
@@ -110,7 +111,7 @@ def column_config(tspec: TableSpec, ui: UI) -> dict[str, Any]:
 
 
 def _show_refusal(exc: store.SaveRefused, ui: UI) -> None:
-    st.error(f"{ui.t('manage.refused')} {exc.message}")
+    st.error(f"{ui.t('manage.refused')} {escape_markdown(exc.message)}")
     if exc.problems:
         st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
                                    for p in exc.problems]), hide_index=True, width="stretch")
@@ -163,18 +164,33 @@ def table_editor(table: str, ui: UI, who: str) -> None:
 # --- upload -------------------------------------------------------------------
 
 
+def _upload_base(table: str, path: Path, file_id: str) -> bytes | None:
+    """The table as it was when this upload was first previewed: the save is checked against it.
+
+    Re-reading the file at the save click would let a colleague's save made in between
+    be silently reverted by this upload (a lost update).
+    """
+    key = UPLOAD_BASE_KEY.format(table)
+    seen = st.session_state.get(key)
+    if not seen or seen["file_id"] != file_id:
+        seen = {"file_id": file_id, "current": path.read_bytes() if path.is_file() else None}
+        st.session_state[key] = seen
+    current: bytes | None = seen["current"]
+    return current
+
+
 def upload_panel(table: str, ui: UI, who: str) -> None:
     tspec = ui.data.spec.table(table)
     st.caption(ui.t("manage.upload_help"))
     uploaded = st.file_uploader(tspec.path, type=["csv", "txt"], key=f"upload_{table}")
     if uploaded is None:
+        st.session_state.pop(UPLOAD_BASE_KEY.format(table), None)
         return
     raw = uploaded.getvalue()
-    path = data_dir() / tspec.path
-    current = path.read_bytes() if path.is_file() else None
+    current = _upload_base(table, data_dir() / tspec.path, uploaded.file_id)
     new_table, problems = store.prepare(tspec, raw)
     for note in (p for p in problems if p.severity == "info"):
-        st.caption(f"✓ {note.message}")
+        st.caption(f"✓ {escape_markdown(note.message)}")
     errors = [p for p in problems if p.severity == "error"]
     if new_table is None or errors:
         _show_refusal(store.SaveRefused("invalid", f"{uploaded.name} cannot be read.", errors), ui)
@@ -184,7 +200,7 @@ def upload_panel(table: str, ui: UI, who: str) -> None:
     st.subheader(ui.t("manage.preview", **diff.counts()))
     for label, ids in (("+", diff.added), ("−", diff.removed)):
         if ids:
-            st.write(f"{label} " + ", ".join(f"`{i}`" for i in ids))
+            st.text(f"{label} " + ", ".join(ids))
     if diff.cells:
         st.caption(ui.t("manage.cells_changed"))
         st.dataframe(pd.DataFrame([vars(c) for c in diff.cells]), hide_index=True, width="stretch")
@@ -198,12 +214,8 @@ def upload_panel(table: str, ui: UI, who: str) -> None:
 
 
 def _preview_map(lat: float, lon: float, label: str) -> None:
-    fmap = folium.Map(location=[lat, lon], zoom_start=6, tiles=None, min_zoom=3, max_zoom=12)
-    fmap.default_js, fmap.default_css = list(LOCAL_JS), list(LOCAL_CSS)
-    BasemapLayer(BASEMAP_URL).add_to(fmap)
-    folium.CircleMarker([lat, lon], radius=9, color="#222", weight=1, fill=True, fill_color="#D55E00",
-                        fill_opacity=0.9, tooltip=folium.Tooltip(esc(label))).add_to(fmap)
-    st_folium(fmap, height=300, use_container_width=True, returned_objects=[], key="city_preview")
+    # The typed name travels as data, never through folium's templates (see mc2cm.mapping).
+    st.iframe(render_document(preview_map(lat, lon, label, "en")), height=300)
 
 
 def add_city_panel(ui: UI, who: str) -> None:

@@ -1,4 +1,4 @@
-"""The map on a page: built once per (data, selection, language), drawn offline.
+"""The map on a page: built once per (data, initiatives drawn, language), drawn offline.
 
 The map is folium's own HTML document shown in an ``st.iframe``: Leaflet and
 jQuery load from the app's static folder in parallel, with no component
@@ -6,9 +6,13 @@ handshake. Nothing comes back from the map, so panning and zooming never
 rerun the script.
 
 ``st.iframe`` runs the document's scripts with same-origin access, as the
-streamlit-folium component did: every string from the data in it is escaped
-by ``mc2cm.mapping.esc`` (tests/app/test_map_component.py, and the browser
-test with hostile data).
+streamlit-folium component did: no string from the data is in its HTML or
+scripts, only in a JSON block that the map's script reads into text nodes
+(``mc2cm.mapping``; tests/security).
+
+The cache is keyed on what the map draws (the selected initiatives' ids), not on
+the filters that chose them, so its size is bounded by the data: many searches
+that keep the same initiatives share one document.
 """
 
 from __future__ import annotations
@@ -17,23 +21,43 @@ import pandas as pd
 import streamlit as st
 
 from components.cards import place
-from components.data import current_stamp, dataset, freeze_long_lived
+from components.data import current_stamp, dataset
 from components.layout import UI, params_for
+from mc2cm.assets import FIX_POSIX, FIX_WINDOWS, missing_assets
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, text
 from mc2cm.mapping import AREA_COLOURS, MapParts, build_map, render_document
+from mc2cm.plaintext import escape_markdown
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _initiatives(stamp: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+    """Every initiative, as ``select_initiatives`` gives them (countries joined), once per data version."""
+    del stamp  # part of the key: new data, new frame
+    return select_initiatives(dataset(), Selection())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _cached_map(stamp: tuple[tuple[str, int, int], ...], query: tuple[tuple[str, tuple[str, ...]], ...],
-                lang: str) -> tuple[str, MapParts]:
-    del stamp  # part of the key: new data, new map
-    data = dataset()
+def _cached_map(stamp: tuple[tuple[str, int, int], ...], ids: tuple[str, ...],
+                lang: str) -> tuple[str, pd.DataFrame, tuple[str, ...]]:
+    """The document, the cities drawn, and the ids of the initiatives left out.
+
+    No gc.freeze() here: the folium objects of a build are reference cycles, and frozen
+    ones were never freed. The entries hold ids rather than a copy of the initiatives
+    left out: Streamlit's collection after every run scans what is not frozen, and 64
+    full-width frames doubled the objects it scans.
+    """
+    fmap, parts = build_map(dataset().cities, _initiatives(stamp).loc[list(ids)], lang)
+    return render_document(fmap), parts.markers, tuple(parts.elsewhere["id"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _selected_ids(stamp: tuple[tuple[str, int, int], ...],
+                  query: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+    """Which initiatives a selection keeps: a few bytes per entry, and a search costs ~50 ms a run."""
+    del stamp  # part of the key: new data, new answer
     sel = Selection(**{k: (v[0] if v else "") if k == "q" else v for k, v in query})  # type: ignore[arg-type]
-    fmap, parts = build_map(data.cities, select_initiatives(data, sel), lang)
-    document = render_document(fmap)
-    freeze_long_lived()
-    return document, parts
+    return tuple(select_initiatives(dataset(), sel)["id"])
 
 
 def selection_key(sel: Selection) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -43,7 +67,9 @@ def selection_key(sel: Selection) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def map_for(sel: Selection, lang: str) -> tuple[str, MapParts]:
     """The rendered map document of this view, and what it draws and leaves out."""
-    return _cached_map(current_stamp(), selection_key(sel), lang)
+    stamp = current_stamp()
+    document, markers, elsewhere = _cached_map(stamp, _selected_ids(stamp, selection_key(sel)), lang)
+    return document, MapParts(markers=markers, elsewhere=_initiatives(stamp).loc[list(elsewhere)])
 
 
 def legend(ui: UI) -> None:
@@ -58,6 +84,10 @@ def legend(ui: UI) -> None:
 
 def map_view(sel: Selection, ui: UI, *, height: int = 560) -> MapParts:
     """Draw the map. Pan and zoom never rerun the script: the iframe sends nothing back."""
+    missing = missing_assets()
+    if missing:
+        st.warning(ui.t("map.assets_missing", files=", ".join(missing)), icon=":material/map:")
+        st.code(f"{FIX_POSIX}\n# Windows:\n{FIX_WINDOWS}", language="bash")
     document, parts = map_for(sel, ui.lang)
     if parts.markers.empty:
         st.info(ui.t("map.no_cities"))
@@ -76,9 +106,10 @@ def elsewhere_panel(elsewhere: pd.DataFrame, ui: UI, sel: Selection) -> None:
     st.subheader(ui.t("map.elsewhere"))
     st.caption(ui.t("map.elsewhere_help"))
     for initiative_id, row in elsewhere.head(ELSEWHERE_LIMIT).iterrows():
-        st.page_link("pages/initiatives.py", label=text(row, "name", ui.lang), icon=":material/open_in_new:",
-                     query_params=params_for(ui.lang, sel, id=str(initiative_id)), width="stretch")
-        st.caption(place(row, ui))
+        st.page_link("pages/initiatives.py", label=escape_markdown(text(row, "name", ui.lang)),
+                     icon=":material/open_in_new:", query_params=params_for(ui.lang, sel, id=str(initiative_id)),
+                     width="stretch")
+        st.caption(escape_markdown(place(row, ui)))
     more = len(elsewhere) - ELSEWHERE_LIMIT
     if more > 0:
         st.page_link("pages/initiatives.py", label=ui.t("map.more", n=more), icon=":material/more_horiz:",

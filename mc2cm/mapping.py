@@ -2,8 +2,14 @@
 
 Everything is served from this machine: Leaflet and jQuery from the app's
 static folder, the basemap from the shipped Natural Earth layer. Online tiles
-are an optional layer, off by default. Every string from the data is
-HTML-escaped before it reaches a popup or tooltip.
+are an optional layer, off by default.
+
+No string from the data ever enters a folium element. folium and branca compile
+each element's rendered script a second time as a Jinja2 template, so a city
+named ``Sfax {{ 7*7 }}`` would show "Sfax 49", and worse would run on the
+server. The markers travel as data instead: :func:`render_document` adds them to
+the finished HTML as a JSON block, and :class:`MarkerLayer`'s fixed script draws
+them, putting every data string into the page with ``textContent``.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cache
-from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import folium
@@ -44,7 +50,10 @@ AREA_COLOURS = {
 BASEMAP_URL = f"{STATIC_PREFIX}/basemap/region.geojson"
 BASEMAP_STYLE = {"fillColor": "#eef0e8", "color": "#9aa39a", "weight": 0.6, "fillOpacity": 1}
 POPUP_LIMIT = 6
+MARKERS_ID = "mc2cm-markers"  # the id of the document's JSON block of markers
+MARKER_STYLE = {"color": "#222222", "weight": 1, "fill": True, "fillOpacity": 0.85}
 TILE_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_ORIGIN = "https://*.tile.openstreetmap.org"  # the one remote origin the app allows (opt-in layer)
 
 
 @dataclass(frozen=True)
@@ -80,13 +89,77 @@ class BasemapLayer(MacroElement):
         self.style = style or BASEMAP_STYLE
 
 
-def esc(value: object) -> str:
-    """HTML-escape a data string, and defuse JavaScript template-literal syntax.
+class MarkerLayer(MacroElement):
+    """Circle markers drawn in the browser from the document's JSON block (``MARKERS_ID``).
 
-    folium puts popup and tooltip HTML inside backtick strings, where a
-    backtick or ``${`` from the data would otherwise break out.
+    The template is code only: the markers themselves (``self.payload``) are never
+    rendered by folium; :func:`render_document` writes them into the finished HTML as
+    JSON. The script builds tooltips and popups as DOM nodes and sets every data
+    string with ``textContent``, so markup in the data shows as text. A popup is built
+    on its first opening. Keep ``{{``, ``{%`` and ``{#`` out of the script: branca
+    reads its output as a template once more.
     """
-    return escape(str(value), quote=True).replace("`", "&#96;").replace("$", "&#36;")
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var block = document.getElementById({{ this.block_id|tojson }});
+            if (!block) { return; }
+            var data = JSON.parse(block.textContent);
+            var style = {{ this.style|tojson }};
+            function add(parent, tag, words) {
+                var node = document.createElement(tag);
+                if (words !== undefined) { node.textContent = words; }
+                if (parent) { parent.appendChild(node); }
+                return node;
+            }
+            function localised(node, font) {
+                node.dir = data.dir;
+                node.lang = data.lang;
+                if (font) { node.style.fontFamily = "'MC2CM Arabic',system-ui,sans-serif"; }
+                return node;
+            }
+            function popup(content) {
+                var box = localised(add(null, "div"), true);
+                box.className = "mc2cm-popup";
+                box.style.maxWidth = "260px";
+                add(box, "strong", content.name);
+                var list = add(box, "ul");
+                list.style.paddingInlineStart = "1.1em";
+                list.style.margin = ".4em 0";
+                content.items.forEach(function (item) {
+                    var entry = add(list, "li");
+                    var link = add(entry, "a", item.title);
+                    link.setAttribute("href", item.href);
+                    link.target = "_blank";  // st.iframe's sandbox forbids navigating the page around it
+                    link.rel = "noopener";
+                    add(entry, "br");
+                    add(entry, "small", item.areas);
+                });
+                if (content.more > 0) { add(list, "li", "+" + content.more); }
+                return box;
+            }
+            var layer = L.featureGroup().addTo(map);
+            data.markers.forEach(function (m) {
+                var options = Object.assign({}, style, {radius: m.radius, fillColor: m.colour});
+                var marker = L.circleMarker([m.lat, m.lon], options)
+                    .bindTooltip(localised(add(null, "span", m.tooltip), data.dir === "rtl"), {sticky: false});
+                if (m.popup) {
+                    var built = null;
+                    marker.bindPopup(function () { return built || (built = popup(m.popup)); }, {maxWidth: 280});
+                }
+                marker.addTo(layer);
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, markers: list[dict[str, Any]], lang: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MarkerLayer"
+        self.block_id = MARKERS_ID
+        self.style = MARKER_STYLE
+        self.payload: dict[str, Any] = {"lang": lang, "dir": "rtl" if is_rtl(lang) else "ltr", "markers": markers}
 
 
 def marker_radius(count: int) -> float:
@@ -120,58 +193,46 @@ def initiative_link(initiative_id: str, lang: str) -> str:
     return "/initiatives?" + urlencode({"id": initiative_id, "lang": lang})
 
 
-def popup_html(city: pd.Series, city_row: pd.Series, initiatives: pd.DataFrame, lang: str) -> str:
-    """A short popup: the city, and up to a few initiatives linking to their detail."""
-    direction = "rtl" if is_rtl(lang) else "ltr"
-    name = esc(text(city_row, "name", lang))
-    items = []
-    for initiative_id in city["initiative_ids"][:POPUP_LIMIT]:
-        row = initiatives.loc[initiative_id]
-        title = esc(text(row, "name", lang))
-        href = esc(initiative_link(initiative_id, lang))
-        areas = join((esc(label("area", a, lang)) for a in row["areas"]), lang)
-        items.append(
-            f'<li><a href="{href}" target="_blank" rel="noopener">{title}</a>'
-            f'<br><small>{areas}</small></li>'
-        )
-    more = len(city["initiative_ids"]) - POPUP_LIMIT
-    if more > 0:
-        items.append(f"<li>+{more}</li>")
-    return (
-        f'<div dir="{direction}" lang="{lang}" class="mc2cm-popup" '
-        f"style=\"font-family:'MC2CM Arabic',system-ui,sans-serif;max-width:260px\">"
-        f"<strong>{name}</strong><ul style=\"padding-inline-start:1.1em;margin:.4em 0\">"
-        f"{''.join(items)}</ul></div>"
-    )
+def city_markers(parts: MapParts, cities: pd.DataFrame, initiatives: pd.DataFrame,
+                 lang: str) -> list[dict[str, Any]]:
+    """The markers as data: place, size, colour, tooltip, and the popup's parts (plain text)."""
+    markers = []
+    for _, city in parts.markers.iterrows():
+        name = text(cities.loc[city["city_id"]], "name", lang)
+        ids = city["initiative_ids"]
+        items = []
+        for initiative_id in ids[:POPUP_LIMIT]:
+            row = initiatives.loc[initiative_id]
+            items.append({"title": text(row, "name", lang), "href": initiative_link(initiative_id, lang),
+                          "areas": join((label("area", a, lang) for a in row["areas"]), lang)})
+        markers.append({
+            "lat": float(city["latitude"]), "lon": float(city["longitude"]),
+            "radius": marker_radius(int(city["count"])), "colour": AREA_COLOURS[city["area"]],
+            "tooltip": f"{name} · {city['count']}",
+            "popup": {"name": name, "items": items, "more": max(len(ids) - POPUP_LIMIT, 0)},
+        })
+    return markers
 
 
-def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str) -> tuple[folium.Map, MapParts]:
-    """The map of the given initiatives' cities, and what it leaves out."""
-    parts = split_parts(cities, initiatives)
-    south, west, north, east = geo.MAP_BOUNDS
-    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=4, tiles=None,
-                      min_zoom=3, max_zoom=12, control_scale=True)
+def _base_map(location: list[float], zoom: int) -> folium.Map:
+    fmap = folium.Map(location=location, zoom_start=zoom, tiles=None, min_zoom=3, max_zoom=12, control_scale=True)
     fmap.default_js = list(LOCAL_JS)
     fmap.default_css = list(LOCAL_CSS)
     root: Figure = fmap.get_root()  # type: ignore[assignment]
     root.header.add_child(folium.Element(
         "<style>.leaflet-container{background:#d4e6f1;font-family:'MC2CM Arabic',system-ui,sans-serif}</style>"))
     BasemapLayer(BASEMAP_URL).add_to(fmap)
+    return fmap
+
+
+def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str) -> tuple[folium.Map, MapParts]:
+    """The map of the given initiatives' cities, and what it leaves out."""
+    parts = split_parts(cities, initiatives)
+    south, west, north, east = geo.MAP_BOUNDS
+    fmap = _base_map([(south + north) / 2, (west + east) / 2], 4)
     folium.TileLayer(TILE_URL, name=t("map.online_tiles", lang), attr="© OpenStreetMap contributors",
                      show=False, overlay=True, control=True).add_to(fmap)
-    markers = folium.FeatureGroup(name=t("page.initiatives", lang), control=False).add_to(fmap)
-    for _, city in parts.markers.iterrows():
-        city_row = cities.loc[city["city_id"]]
-        colour = AREA_COLOURS[city["area"]]
-        tooltip = esc(f"{text(city_row, 'name', lang)} · {city['count']}")
-        folium.CircleMarker(
-            location=[city["latitude"], city["longitude"]],
-            radius=marker_radius(int(city["count"])),
-            color="#222222", weight=1, fill=True, fill_color=colour, fill_opacity=0.85,
-            tooltip=folium.Tooltip(tooltip, sticky=False),
-            # lazy: the popup's HTML is parsed on the first click, not for every city at load
-            popup=folium.Popup(popup_html(city, city_row, initiatives, lang), max_width=280, lazy=True),
-        ).add_to(markers)
+    MarkerLayer(city_markers(parts, cities, initiatives, lang), lang).add_to(fmap)
     if not parts.markers.empty:
         lat, lon = parts.markers["latitude"], parts.markers["longitude"]
         pad = 1.5
@@ -183,12 +244,46 @@ def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str) -> tup
     return fmap, parts
 
 
+def preview_map(lat: float, lon: float, name: str, lang: str) -> folium.Map:
+    """One marker where a city is about to be added, its name as the tooltip (the editor's check)."""
+    fmap = _base_map([lat, lon], 6)
+    marker = {"lat": lat, "lon": lon, "radius": 9.0, "colour": AREA_COLOURS["emergency_aid"], "tooltip": name}
+    MarkerLayer([marker], lang).add_to(fmap)
+    return fmap
+
+
+def markers_json(payload: dict[str, Any]) -> str:
+    """JSON that cannot end its ``<script>`` block or start markup: ``<``, ``>`` and ``&``
+    are written as ``\\u003c`` etc. (still the same JSON), as are the JavaScript line breaks."""
+    blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        blob = blob.replace(char, f"\\u{ord(char):04x}")
+    return blob
+
+
 def render_document(fmap: folium.Map) -> str:
     """The map as one self-contained HTML document (local scripts, no CDN), for an iframe.
 
-    Rendered once per view and reused as is: an identical document makes an
-    identical Streamlit message, which the browser then gets as a short cache reference.
+    folium renders code only; the markers' data is added to the finished HTML as a
+    JSON block, which nothing reads as a template. Rendered once per view and reused
+    as is: an identical document makes an identical Streamlit message, which the
+    browser then gets as a short cache reference.
     """
     root: Figure = fmap.get_root()  # type: ignore[assignment]
     html: str = root.render()
-    return html
+    layer = next((child for child in fmap._children.values() if isinstance(child, MarkerLayer)), None)
+    if layer is None:
+        return html
+    head, body, rest = html.partition("<body>")
+    if not body:
+        raise ValueError("folium's document has no <body>")
+    block = f'<script type="application/json" id="{MARKERS_ID}">{markers_json(layer.payload)}</script>'
+    return f"{head}{body}\n{block}{rest}"
+
+
+def document_markers(document: str) -> dict[str, Any]:
+    """The markers a document carries, decoded (the reverse of :func:`render_document`'s block)."""
+    opening = f'<script type="application/json" id="{MARKERS_ID}">'
+    start = document.index(opening) + len(opening)
+    payload: dict[str, Any] = json.loads(document[start:document.index("</script>", start)])
+    return payload

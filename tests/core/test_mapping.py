@@ -2,39 +2,82 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import folium
 
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.loading import load_dataset
-from mc2cm.mapping import LOCAL_CSS, LOCAL_JS, build_map, esc
+from mc2cm.mapping import (
+    AREA_COLOURS,
+    LOCAL_CSS,
+    LOCAL_JS,
+    MARKERS_ID,
+    POPUP_LIMIT,
+    build_map,
+    document_markers,
+    initiative_link,
+    marker_radius,
+    markers_json,
+    preview_map,
+    render_document,
+)
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
+SHIPPED = Path(__file__).resolve().parents[2] / "data"
 
 
-def _markers(fmap: folium.Map) -> list[folium.CircleMarker]:
+def _folium_markers(fmap: folium.Map) -> list[folium.Element]:
     found = []
     def walk(element: folium.Element) -> None:
         for child in element._children.values():
-            if isinstance(child, folium.CircleMarker):
+            if isinstance(child, (folium.CircleMarker, folium.Marker, folium.Tooltip, folium.Popup)):
                 found.append(child)
             walk(child)
     walk(fmap)
     return found
 
 
+def _markers(data_dir: Path, sel: Selection | None = None, lang: str = "en") -> list[dict[str, object]]:
+    data = load_dataset(data_dir)
+    fmap, parts = build_map(data.cities, select_initiatives(data, sel or Selection()), lang)
+    markers: list[dict[str, object]] = document_markers(render_document(fmap))["markers"]
+    assert len(markers) == len(parts.markers)
+    return markers
+
+
 def test_markers_and_elsewhere() -> None:
     data = load_dataset(FIXTURE)
     fmap, parts = build_map(data.cities, select_initiatives(data, Selection()), "en")
-    assert len(_markers(fmap)) == 1 == len(parts.markers)
+    assert _folium_markers(fmap) == []  # no data inside folium elements: the markers are data
+    payload = document_markers(render_document(fmap))
+    assert payload["markers"] == [{
+        "lat": 34.1167, "lon": 36.1167, "radius": marker_radius(1), "colour": AREA_COLOURS["emergency_aid"],
+        "tooltip": "Brital · 1",
+        "popup": {"name": "Brital", "more": 0, "items": [
+            {"title": "Brital response", "href": initiative_link("brital-response", "en"), "areas": "Emergency aid"}]},
+    }]
     assert list(parts.elsewhere["id"]) == ["red-cross-network"]
+
+
+def test_popup_lists_a_few_initiatives_and_counts_the_rest() -> None:
+    markers = _markers(SHIPPED)
+    assert markers, "the shipped data draws markers"
+    for marker in markers:
+        popup = marker["popup"]
+        assert isinstance(popup, dict)
+        count = int(str(marker["tooltip"]).rsplit("· ", 1)[1])
+        assert len(popup["items"]) == min(count, POPUP_LIMIT)
+        assert popup["more"] == max(count - POPUP_LIMIT, 0)
+        assert all(item["href"].startswith("/initiatives?id=") for item in popup["items"])
+        assert marker["colour"] in AREA_COLOURS.values()
 
 
 def test_map_uses_only_local_assets() -> None:
     data = load_dataset(FIXTURE)
     fmap, _ = build_map(data.cities, data.initiatives, "en")
-    html = fmap.get_root().render()
+    html = render_document(fmap)
     assert fmap.default_js == LOCAL_JS
     assert fmap.default_css == LOCAL_CSS
     assert "cdn." not in html
@@ -42,24 +85,36 @@ def test_map_uses_only_local_assets() -> None:
 
 
 def test_filtered_out_cities_have_no_marker() -> None:
-    data = load_dataset(FIXTURE)
-    fmap, parts = build_map(data.cities, select_initiatives(data, Selection(area=("intercultural_dialogue",))), "en")
-    assert _markers(fmap) == []
-    assert parts.markers.empty
+    assert _markers(FIXTURE, Selection(area=("intercultural_dialogue",))) == []
 
 
-def test_popup_and_tooltip_escape_markup(hostile_dir: Path) -> None:
+def test_hostile_markup_is_data_not_html(hostile_dir: Path) -> None:
     data = load_dataset(hostile_dir)
     fmap, _ = build_map(data.cities, data.initiatives, "en")
-    html = fmap.get_root().render()
-    assert "window.__pwned" in html
-    assert "<script>window.__pwned" not in html
-    assert "<img src=x" not in html
-    assert "${window" not in html
-    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    html = render_document(fmap)
+    opening = f'<script type="application/json" id="{MARKERS_ID}">'
+    start = html.index(opening) + len(opening)
+    end = html.index("</script>", start)
+    block, outside = html[start:end], html[:start] + html[end:]
+    assert "window.__pwned" in block
+    assert "__pwned" not in outside  # no data string in folium's HTML or scripts
+    assert not any(char in block for char in "<>&")
+    marker = document_markers(html)["markers"][0]
+    assert marker["popup"]["name"].startswith("<script>window.__pwned=1</script><img src=x")  # shown as text
     arabic, _ = build_map(data.cities, data.initiatives, "ar")
-    assert 'dir="rtl"' in arabic.get_root().render()
+    assert document_markers(render_document(arabic))["dir"] == "rtl"
 
 
-def test_esc_defuses_template_literals() -> None:
-    assert esc("`${x}`<b>") == "&#96;&#36;{x}&#96;&lt;b&gt;"
+def test_markers_json_cannot_close_its_script_block() -> None:
+    payload = {"s": "</script><!-- & \u2028\u2029 >"}
+    blob = markers_json(payload)
+    assert not any(char in blob for char in "<>&\u2028\u2029")
+    assert json.loads(blob) == payload
+
+
+def test_the_city_preview_carries_the_typed_name_as_data() -> None:
+    fmap = preview_map(34.7, 10.7, "Sfax {{ 7*7 }}", "en")
+    assert _folium_markers(fmap) == []
+    (marker,) = document_markers(render_document(fmap))["markers"]
+    assert marker["tooltip"] == "Sfax {{ 7*7 }}"
+    assert "popup" not in marker
