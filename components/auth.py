@@ -19,6 +19,7 @@ from mc2cm.auth import (
     password_matches,
     trusted_proxies,
 )
+from mc2cm.plaintext import escape_markdown
 
 STAFF_KEY = "mc2cm_staff"
 
@@ -72,7 +73,7 @@ def sign_in_panel(ui: UI) -> str | None:
     name = signed_in()
     if name:
         with st.sidebar:
-            st.caption(ui.t("auth.signed_in_as", name=name))
+            st.caption(ui.t("auth.signed_in_as", name=escape_markdown(name)))
             st.button(ui.t("auth.sign_out"), on_click=sign_out, key="sign_out", icon=":material/logout:")
         return name
     expected = configured_password()

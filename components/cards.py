@@ -1,6 +1,7 @@
 """Cards and detail views for initiatives, challenges and recommendations.
 
-All data strings are escaped before they reach HTML.
+Every data string is escaped where it meets HTML (``html.escape``) or Markdown
+(``escape_markdown``); plain-text elements (``st.text``, ``st.code``, tables) take it as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from components.layout import UI, params_for
 from mc2cm.filters import Selection
 from mc2cm.i18n import country_name, join, label, text, text_list
 from mc2cm.mapping import AREA_COLOURS
+from mc2cm.plaintext import escape_markdown
 
 
 def shorten(value: str, limit: int = 240) -> str:
@@ -105,14 +107,14 @@ def initiative_table(shown: pd.DataFrame, ui: UI) -> None:
 
 def _field(title: str, value: str) -> None:
     if value:
-        st.markdown(f"**{escape(title)}**")
-        st.text(value) if "\n" in value else st.write(value)
+        st.markdown(f"**{escape_markdown(title)}**")
+        st.text(value) if "\n" in value else st.markdown(escape_markdown(value))
 
 
 def initiative_detail(row: pd.Series, ui: UI) -> None:
-    st.title(text(row, "name", ui.lang))
+    st.title(escape_markdown(text(row, "name", ui.lang)))
     st.html(f'<div dir="{"rtl" if ui.rtl else "ltr"}">{chips(row["areas"], ui)}</div>')
-    st.write(text(row, "summary", ui.lang))
+    st.markdown(escape_markdown(text(row, "summary", ui.lang)))
     left, right = st.columns(2)
     with left:
         _field(ui.t("detail.where"), place(row, ui))
@@ -134,23 +136,23 @@ def initiative_detail(row: pd.Series, ui: UI) -> None:
     st.code(citation(row, ui), language=None, wrap_lines=True)
     if row.get("curator_note"):
         with st.expander(ui.t("detail.note")):
-            st.write(str(row["curator_note"]))
+            st.markdown(escape_markdown(row["curator_note"]))
 
 
 def challenge_block(challenge: pd.Series, answers: pd.DataFrame, ui: UI) -> None:
     with st.container(border=True):
-        st.markdown(f"#### {escape(text(challenge, 'title', ui.lang))}")
-        st.write(text(challenge, "description", ui.lang))
-        st.caption(citation(challenge, ui))
+        st.markdown(f"#### {escape_markdown(text(challenge, 'title', ui.lang))}")
+        st.markdown(escape_markdown(text(challenge, "description", ui.lang)))
+        st.caption(escape_markdown(citation(challenge, ui)))
         if answers.empty:
             st.caption(ui.t("challenges.unanswered"))
         else:
             st.markdown(f"**{ui.t('challenges.answered_by')}**")
             for _, rec in answers.iterrows():
-                st.markdown(f"- **{escape(label('kind', str(rec['kind']), ui.lang))}** · "
-                            f"{escape(text(rec, 'title', ui.lang))}: {escape(text(rec, 'text', ui.lang))}")
+                st.markdown(f"- **{escape_markdown(label('kind', str(rec['kind']), ui.lang))}** · "
+                            f"{escape_markdown(text(rec, 'title', ui.lang))}: {escape_markdown(text(rec, 'text', ui.lang))}")
 
 
 def recommendation_line(rec: pd.Series, ui: UI) -> None:
-    st.markdown(f"- **{escape(text(rec, 'title', ui.lang))}** — {escape(text(rec, 'text', ui.lang))}")
-    st.caption(citation(rec, ui))
+    st.markdown(f"- **{escape_markdown(text(rec, 'title', ui.lang))}** — {escape_markdown(text(rec, 'text', ui.lang))}")
+    st.caption(escape_markdown(citation(rec, ui)))

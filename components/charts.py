@@ -13,6 +13,7 @@ from mc2cm.charts import THEME_COLOURS, challenge_matrix, role_balance_chart
 from mc2cm.filters import Selection
 from mc2cm.i18n import label, text
 from mc2cm.metrics import initiatives_per_role, role_balance
+from mc2cm.plaintext import escape_markdown
 
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -47,7 +48,7 @@ def role_texts(assessments: pd.DataFrame, initiatives: pd.DataFrame, ui: UI, sel
     for index, (role_id, role) in enumerate(shown):
         part = assessments[assessments["role_id"] == role_id]
         with columns[index % len(columns)], st.container(border=True):
-            st.markdown(f"**{escape(text(role, 'name', ui.lang))}**")
+            st.markdown(f"**{escape_markdown(text(role, 'name', ui.lang))}**")
             st.page_link("pages/initiatives.py", label=ui.t("roles.initiatives_playing", n=playing.get(str(role_id), 0)),
                          icon=":material/diversity_3:", query_params=params_for(ui.lang, sel.with_(role=(str(role_id),))))
             for kind in ("strength", "weakness"):

@@ -11,26 +11,28 @@ import streamlit as st
 from components.layout import UI
 from mc2cm.export import to_excel_csv, zip_tables
 from mc2cm.i18n import fmt_date, text
+from mc2cm.plaintext import escape_markdown
 
 
 def source_documents(ui: UI) -> None:
     st.subheader(ui.t("data.sources"))
     for _, source in ui.data.sources.iterrows():
         with st.container(border=True):
-            st.markdown(f"**{text(source, 'title', ui.lang)}**")
+            st.markdown(f"**{escape_markdown(text(source, 'title', ui.lang))}**")
             if ui.lang != "ar":
                 st.html(f'<div dir="rtl" lang="ar" style="text-align:right">{escape(str(source["title_ar"]))}</div>')
             date = source["date"]
             when = fmt_date(date, ui.lang) if date is not None and not pd.isna(date) else ui.t("data.undated")
-            st.caption(f"{text(source, 'publisher', ui.lang)} · {when} · `{source['file']}`")
-            st.write(text(source, "description", ui.lang))
+            st.caption(" · ".join(escape_markdown(part) for part in (text(source, "publisher", ui.lang), when,
+                                                                     source["file"])))
+            st.markdown(escape_markdown(text(source, "description", ui.lang)))
 
 
 def downloads(ui: UI, initiatives: pd.DataFrame, caption: str) -> None:
     """Each file is built only when its button is clicked, so the page stays light."""
     st.subheader(ui.t("data.download"))
     st.caption(ui.t("data.download_help"))
-    st.caption(caption)
+    st.caption(escape_markdown(caption))
     spec = ui.data.spec
     frames = {name: (ui.data[name], spec.table(name)) for name in spec.table_names}
     frames["initiatives"] = (initiatives, spec.table("initiatives"))
@@ -38,7 +40,7 @@ def downloads(ui: UI, initiatives: pd.DataFrame, caption: str) -> None:
                        mime="application/zip", icon=":material/download:", key="dl-all", on_click="ignore")
     cols = st.columns(4)
     for i, (name, (frame, tspec)) in enumerate(frames.items()):
-        cols[i % 4].download_button(f"{tspec.path} ({len(frame)})", partial(to_excel_csv, frame, tspec),
+        cols[i % 4].download_button(escape_markdown(f"{tspec.path} ({len(frame)})"), partial(to_excel_csv, frame, tspec),
                                     file_name=tspec.path, mime="text/csv", key=f"dl-{name}", on_click="ignore")
 
 
@@ -62,7 +64,7 @@ def validation_status(ui: UI) -> None:
 def schema_help(ui: UI) -> None:
     with st.expander(ui.t("data.schema")):
         for tspec in ui.data.spec.tables:
-            st.markdown(f"**{tspec.path}** — {tspec.description}")
+            st.markdown(f"**{escape_markdown(tspec.path)}** — {escape_markdown(tspec.description)}")
             st.dataframe(pd.DataFrame([{"column": f.name, "title": f.title, "type": f.type,
                                         "required": f.required, "description": f.description}
                                        for f in tspec.fields]), hide_index=True)

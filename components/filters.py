@@ -8,6 +8,7 @@ from components.data import filter_choices
 from components.layout import UI, current_selection, set_selection, write_url
 from mc2cm.filters import MULTI_KEYS, Selection
 from mc2cm.i18n import country_name, label, text
+from mc2cm.plaintext import escape_markdown
 
 ALL_FILTERS = frozenset({*MULTI_KEYS, "q"})
 
@@ -61,8 +62,11 @@ def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool
 
     def common(key: str) -> dict[str, object]:
         st.session_state[f"w_{key}"] = list(getattr(sel, key))
+        shown = _labeller(ui, key)
+        # Pills render their options as Markdown; a multiselect shows its options as plain text.
+        fmt = (lambda value: escape_markdown(shown(value))) if key in PILL_KEYS else shown
         return {"label": ui.t(f"filters.{key}"), "options": list(getattr(options, key)), "key": f"w_{key}",
-                "format_func": _labeller(ui, key), "on_change": _on_change, "disabled": key not in applies,
+                "format_func": fmt, "on_change": _on_change, "disabled": key not in applies,
                 "help": None if key in applies else ui.t("filters.not_applicable")}
 
     def search() -> None:

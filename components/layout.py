@@ -19,6 +19,7 @@ from components.data import dataset, filter_choices
 from mc2cm.filters import Selection, parse_query
 from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, is_rtl, normalise_lang, t
 from mc2cm.loading import Dataset
+from mc2cm.plaintext import escape_markdown
 
 # (page key, script path, icon). The URL path of a page is its file name.
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -164,7 +165,7 @@ def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = (), s
         page_sidebar(ui)
     notices = st.session_state.get(NOTICE_KEY) or []
     if notices:
-        st.info(t("filters.ignored", lang, items=", ".join(notices)), icon=":material/info:")
+        st.info(t("filters.ignored", lang, items=escape_markdown(", ".join(notices))), icon=":material/info:")
         st.session_state[NOTICE_KEY] = []
     if not data.valid:
         st.warning(t("data.problem_banner", lang), icon=":material/warning:")

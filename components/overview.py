@@ -11,6 +11,7 @@ from components.layout import PAGES, UI, current_selection, params_for
 from mc2cm.i18n import fmt_date_range, fmt_number, label, text
 from mc2cm.mapping import AREA_COLOURS
 from mc2cm.metrics import AREAS, initiatives_by_area, key_numbers
+from mc2cm.plaintext import escape_markdown
 
 WORKSHOP = "sfax-2019-peer-learning-workshop"
 
@@ -31,14 +32,14 @@ def event_facts(ui: UI) -> None:
     cols = st.columns(3)
     with cols[0]:
         st.markdown(f"**{ui.t('overview.when_where')}**")
-        st.write(" · ".join(p for p in (when, venue, city) if p))
+        st.markdown(escape_markdown(" · ".join(p for p in (when, venue, city) if p)))
     with cols[1]:
         st.markdown(f"**{ui.t('overview.organisers')}**")
-        st.write(text(event, "organisers", ui.lang))
+        st.markdown(escape_markdown(text(event, "organisers", ui.lang)))
     with cols[2]:
         st.markdown(f"**{ui.t('overview.participants')}**")
-        st.write(text(event, "participants", ui.lang))
-    st.write(text(event, "summary", ui.lang))
+        st.markdown(escape_markdown(text(event, "participants", ui.lang)))
+    st.markdown(escape_markdown(text(event, "summary", ui.lang)))
     if bool(event.get("chatham_house")):
         st.info(ui.t("overview.chatham"), icon=":material/lock:")
 
@@ -94,4 +95,5 @@ def officials(ui: UI) -> None:
                 continue
             st.markdown(f"**{label('session', session, ui.lang)}**")
             for _, person in part.iterrows():
-                st.markdown(f"- {escape(text(person, 'name', ui.lang))} — {escape(text(person, 'role', ui.lang))}")
+                st.markdown(f"- {escape_markdown(text(person, 'name', ui.lang))} — "
+                            f"{escape_markdown(text(person, 'role', ui.lang))}")

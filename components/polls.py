@@ -15,6 +15,7 @@ from components.voter import client_key, voter_id
 from mc2cm.charts import FONT, wrap
 from mc2cm.export import rows_to_excel_csv
 from mc2cm.i18n import is_rtl, join, text
+from mc2cm.plaintext import escape_markdown
 from mc2cm.scenes import poll_options
 from mc2cm.voters import NEW_VOTERS, SUSPICIOUS_PER_CLIENT
 from mc2cm.votes import CLOSED, DEFAULT_PATH, OPEN, VOTES_ENV, PollClosed, VoteStore, open_vote_store
@@ -45,20 +46,21 @@ def ballot_form(poll_id: str, ui: UI) -> None:
         return
     store = vote_store()
     voter = voter_id()
-    st.header(text(poll, "question", ui.lang))
+    st.header(escape_markdown(text(poll, "question", ui.lang)))
     options = dict(poll_options(ui.data, str(poll["options"]), ui.lang))
     current = [c for c in store.ballot(poll_id, voter) if c in options]
     if st.session_state.pop("ballot_saved", False):
         st.success(ui.t("poll.saved"), icon=":material/check_circle:")
     if current:
-        st.success(ui.t("poll.yours", choices=join((options[c] for c in current), ui.lang)))
+        st.success(ui.t("poll.yours", choices=escape_markdown(join((options[c] for c in current), ui.lang))))
     if store.status(poll_id) != OPEN:
         st.info(ui.t("poll.closed_info"))
         return
     limit = int(poll["max_choices"])
     with st.form(f"ballot-{poll_id}"):
         if poll["kind"] == "single_choice" or limit == 1:
-            choice = st.radio(ui.t("poll.choose_one"), list(options), format_func=options.get, key="ballot_choice",
+            choice = st.radio(ui.t("poll.choose_one"), list(options), key="ballot_choice",
+                              format_func=lambda value: escape_markdown(options[value]),  # radio labels are Markdown
                               index=list(options).index(current[0]) if current else None)
             chosen = [choice] if choice else []
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +17,17 @@ from components.overview import WORKSHOP
 from mc2cm.filters import Selection, choices, select_challenges, select_initiatives
 from mc2cm.i18n import LANGS, LANGUAGE_NAMES, fmt_date_range, fmt_number, join, label, text
 from mc2cm.metrics import AREAS
-from mc2cm.scenes import Scene, deck, public_base_url, public_url, qr_png, scene_index, scene_selection
+from mc2cm.plaintext import escape_markdown
+from mc2cm.scenes import (
+    Scene,
+    deck,
+    public_base_url,
+    public_url,
+    qr_png,
+    reachable_by_phones,
+    scene_index,
+    scene_selection,
+)
 
 BASE_URL_KEY = "mc2cm_public_url"
 
@@ -67,8 +78,8 @@ def controls(scenes: list[Scene], index: int, ui: UI) -> None:
         st.button("PageDown", key="next-page", shortcut="PageDown", on_click=_go, args=(scenes, index + 1))
     middle.caption(ui.t("present.counter", n=index + 1, total=len(scenes)) + " · " + ui.t("present.keys"))
     with lang_col:
-        links = " · ".join(
-            f"[{LANGUAGE_NAMES[lang]}](?scene={scenes[index].id}&lang={lang})" for lang in LANGS if lang != ui.lang)
+        links = " · ".join(f"[{LANGUAGE_NAMES[lang]}](?{urlencode({'scene': scenes[index].id, 'lang': lang})})"
+                           for lang in LANGS if lang != ui.lang)
         st.markdown(links)
 
 
@@ -76,9 +87,11 @@ def _overview(ui: UI) -> None:
     events = ui.data["events"]
     if WORKSHOP in events.index:
         event = events.loc[WORKSHOP]
-        st.subheader(fmt_date_range(event["start_date"], event["end_date"], ui.lang) + " · "
-                     + text(ui.data.cities.loc[event["city_id"]], "name", ui.lang))
-        st.write(text(event, "participants", ui.lang))
+        cities = ui.data.cities
+        city = text(cities.loc[event["city_id"]], "name", ui.lang) if event["city_id"] in cities.index else ""
+        when = fmt_date_range(event["start_date"], event["end_date"], ui.lang)
+        st.subheader(escape_markdown(" · ".join(part for part in (when, city) if part)))
+        st.markdown(escape_markdown(text(event, "participants", ui.lang)))
         if not pd.isna(event["participants_min"]):
             cols = st.columns(3)
             cols[0].metric(ui.t("metric.participants"), fmt_number(int(event["participants_min"]), ui.lang))
@@ -113,8 +126,8 @@ def scene_body(scene: Scene, ui: UI) -> None:
     elif scene.view == "map":
         parts = map_view(sel, ui, height=640)
         if not parts.elsewhere.empty:
-            st.caption(ui.t("map.elsewhere") + ": " + join((text(r, "name", ui.lang) for _, r in parts.elsewhere.iterrows()),
-                                                           ui.lang))
+            names = join((text(r, "name", ui.lang) for _, r in parts.elsewhere.iterrows()), ui.lang)
+            st.caption(escape_markdown(f"{ui.t('map.elsewhere')}: {names}"))
     elif scene.view == "challenges":
         _numbered(select_challenges(ui.data, sel), ui, "")
     elif scene.view in ("priorities", "key_messages"):
@@ -131,12 +144,22 @@ def scene_body(scene: Scene, ui: UI) -> None:
             st.html(f'<div class="mc2cm-card" dir="{"rtl" if ui.rtl else "ltr"}"><h4>{escape(text(row, "name", ui.lang))}'
                     f"</h4>{chips(row['areas'], ui)}<p style='font-size:26px'>{escape(text(row, 'summary', ui.lang))}</p></div>")
     else:
-        st.write(label("scope", scene.view, ui.lang))
+        st.markdown(escape_markdown(label("scope", scene.view, ui.lang)))
+
+
+def _request_url() -> str | None:
+    try:
+        return st.context.url
+    except (AttributeError, RuntimeError):
+        return None
 
 
 def qr_panel(scene: Scene, ui: UI) -> str:
     """The QR code of the scene's public view, with the address written beside it."""
-    url = public_url(scene, public_base_url(st.session_state.get(BASE_URL_KEY)))
+    base = public_base_url(st.session_state.get(BASE_URL_KEY), _request_url())
+    url = public_url(scene, base)
+    if not reachable_by_phones(base):
+        st.warning(ui.t("present.localhost"), icon=":material/wifi_off:")
     st.image(qr_png(url), width=260, output_format="PNG")  # lossless: JPEG blurs the modules
     st.caption(ui.t("present.scan_vote" if scene.poll_id else "present.scan"))
     st.code(url, language=None, wrap_lines=True)
@@ -149,8 +172,8 @@ def facilitator_panel(scene: Scene, ui: UI) -> None:
 
     with st.expander(ui.t("present.facilitator"), expanded=False):
         if scene.note(ui.lang):
-            st.markdown(f"**{ui.t('present.note')}**: {escape(scene.note(ui.lang))}")
-        st.text_input(ui.t("present.public_url"), key=BASE_URL_KEY, placeholder=public_base_url())
+            st.markdown(f"**{ui.t('present.note')}**: {escape_markdown(scene.note(ui.lang))}")
+        st.text_input(ui.t("present.public_url"), key=BASE_URL_KEY, placeholder=public_base_url(None, _request_url()))
         if scene.poll_id:
             if signed_in():
                 poll_controls(scene.poll_id, ui)
@@ -168,7 +191,7 @@ def presentation(ui: UI) -> None:
     if st.query_params.get("scene") != scene.id:
         st.query_params["scene"] = scene.id
     controls(scenes, index, ui)
-    st.title(scene.title(ui.lang))
+    st.title(escape_markdown(scene.title(ui.lang)))
     body, side = st.columns([3, 1])
     with side:
         qr_panel(scene, ui)

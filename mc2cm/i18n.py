@@ -108,6 +108,14 @@ UI: Catalog = {
         "ar": "مبادرات خارج الإطار الأورومتوسطي، وبرامج وطنية، وشبكات متعددة البلدان.",
     },
     "map.several_areas": {"en": "Several areas", "fr": "Plusieurs domaines", "ar": "عدة مجالات"},
+    "map.assets_missing": {
+        "en": "The map cannot be drawn: its files are not installed on this computer ({files}). Run the set-up "
+              "below in the app's folder, then reload.",
+        "fr": "La carte ne peut pas s'afficher : ses fichiers ne sont pas installés sur cet ordinateur ({files}). "
+              "Lancez l'installation ci-dessous dans le dossier de l'application, puis rechargez.",
+        "ar": "لا يمكن رسم الخريطة: ملفاتها غير مثبّتة على هذا الحاسوب ({files}). شغّل أمر التثبيت أدناه في مجلد "
+              "التطبيق ثم أعد تحميل الصفحة.",
+    },
     "map.online_tiles": {"en": "Online street map (needs internet)", "fr": "Plan en ligne (Internet requis)",
                          "ar": "خريطة الشوارع (تتطلب الإنترنت)"},
     "map.countries": {"en": "Countries (offline)", "fr": "Pays (hors ligne)", "ar": "البلدان (دون اتصال)"},
@@ -197,9 +205,12 @@ UI: Catalog = {
     "data.validation": {"en": "Validation status", "fr": "État de la validation", "ar": "حالة التحقق"},
     "data.valid": {"en": "The data is valid: {warnings} warning(s).", "fr": "Les données sont valides : "
                    "{warnings} avertissement(s).", "ar": "البيانات صالحة: {warnings} تحذير(ات)."},
-    "data.invalid": {"en": "The data has {errors} error(s). The app shows what it can read.",
-                     "fr": "Les données comportent {errors} erreur(s). L'application affiche ce qu'elle peut lire.",
-                     "ar": "تحتوي البيانات على {errors} خطأ. يعرض التطبيق ما يمكن قراءته."},
+    "data.invalid": {"en": "The data has {errors} error(s). The app shows what it can read: a row with an error "
+                           "is left out until it is fixed.",
+                     "fr": "Les données comportent {errors} erreur(s). L'application affiche ce qu'elle peut lire : "
+                           "une ligne en erreur est omise jusqu'à sa correction.",
+                     "ar": "تحتوي البيانات على {errors} خطأ. يعرض التطبيق ما يمكن قراءته: يُستبعد كل صف فيه خطأ "
+                           "إلى أن يُصحَّح."},
     "data.file": {"en": "File", "fr": "Fichier", "ar": "الملف"},
     "data.rows": {"en": "Rows", "fr": "Lignes", "ar": "الصفوف"},
     "data.published": {"en": "Published", "fr": "Publié", "ar": "تاريخ النشر"},
@@ -216,14 +227,16 @@ UI: Catalog = {
                   "ar": "اسمك (لسجل التغييرات)"},
     "auth.password": {"en": "Password", "fr": "Mot de passe", "ar": "كلمة المرور"},
     "auth.submit": {"en": "Sign in", "fr": "Se connecter", "ar": "دخول"},
-    "auth.wrong": {"en": "Wrong password. Each new attempt waits a little longer.",
-                   "fr": "Mot de passe incorrect. Chaque nouvel essai attend un peu plus longtemps.",
-                   "ar": "كلمة المرور غير صحيحة. كل محاولة جديدة تنتظر وقتاً أطول قليلاً."},
+    "auth.wrong": {"en": "Wrong password.", "fr": "Mot de passe incorrect.", "ar": "كلمة المرور غير صحيحة."},
+    "auth.wrong_wait": {"en": "Wrong password. You can try again in {seconds} s.",
+                   "fr": "Mot de passe incorrect. Vous pourrez réessayer dans {seconds} s.",
+                   "ar": "كلمة المرور غير صحيحة. يمكنك المحاولة مجدداً بعد {seconds} ث."},
     "auth.need_name": {"en": "Please give your name: it goes in the change log.",
                        "fr": "Indiquez votre nom : il figure dans le journal des modifications.",
                        "ar": "يرجى كتابة اسمك: يُسجَّل في سجل التغييرات."},
-    "auth.slowed": {"en": "Several failed attempts: waiting {seconds} s…", "fr": "Plusieurs échecs : attente de {seconds} s…",
-                    "ar": "عدة محاولات فاشلة: انتظار {seconds} ث…"},
+    "auth.slowed": {"en": "Too many failed attempts: wait {seconds} s, then try again. This attempt was not checked.",
+                    "fr": "Trop d'échecs : attendez {seconds} s, puis réessayez. Cet essai n'a pas été vérifié.",
+                    "ar": "محاولات فاشلة كثيرة: انتظر {seconds} ث ثم أعد المحاولة. لم يُتحقَّق من هذه المحاولة."},
     "auth.not_configured": {
         "en": "Editing is off: no staff password is set. Set MC2CM_ADMIN_PASSWORD in the environment or in "
               ".streamlit/secrets.toml, then restart the app.",
@@ -303,6 +316,15 @@ UI: Catalog = {
     "present.scan_vote": {"en": "Scan to answer", "fr": "Scannez pour répondre", "ar": "امسح الرمز للإجابة"},
     "present.note": {"en": "Speaker note", "fr": "Note pour l'animation", "ar": "ملاحظة للميسّر"},
     "present.facilitator": {"en": "Facilitator", "fr": "Animation", "ar": "الميسّر"},
+    "present.localhost": {
+        "en": "Phones cannot open this address: it names this laptop only. Start the app with "
+              "MC2CM_PUBLIC_URL set to the address phones reach, or type it in the Facilitator panel below.",
+        "fr": "Les téléphones ne peuvent pas ouvrir cette adresse : elle ne désigne que cet ordinateur. Lancez "
+              "l'application avec MC2CM_PUBLIC_URL réglé sur l'adresse que les téléphones atteignent, ou saisissez-la "
+              "dans le panneau Animation ci-dessous.",
+        "ar": "لا تستطيع الهواتف فتح هذا العنوان: فهو يشير إلى هذا الحاسوب وحده. شغّل التطبيق مع ضبط "
+              "MC2CM_PUBLIC_URL على العنوان الذي تصل إليه الهواتف، أو اكتبه في لوحة الميسّر أدناه.",
+    },
     "present.public_url": {"en": "Public address phones can reach", "fr": "Adresse publique accessible aux téléphones",
                            "ar": "العنوان العام الذي تصل إليه الهواتف"},
     "present.keys": {"en": "Keys: ← → or Page Up / Page Down (presentation clickers).",
@@ -330,6 +352,16 @@ UI: Catalog = {
                    "fr": "Votre réponse est enregistrée. Vous pouvez la modifier jusqu'à la clôture du vote.",
                    "ar": "تم حفظ إجابتك. يمكنك تغييرها حتى إغلاق التصويت."},
     "poll.yours": {"en": "Your answer: {choices}", "fr": "Votre réponse : {choices}", "ar": "إجابتك: {choices}"},
+    "poll.too_many": {"en": "Many new answers are coming from your network right now. Please try again in a minute.",
+                      "fr": "Beaucoup de nouvelles réponses arrivent de votre réseau en ce moment. Réessayez dans une minute.",
+                      "ar": "تصل الآن إجابات جديدة كثيرة من شبكتك. يرجى المحاولة مجدداً بعد دقيقة."},
+    "poll.crowded": {"en": "{n} answers came from one network address ({addresses} such address(es)). Phones sharing "
+                           "a hotspot look like this, but so does a script: compare with the people in the room.",
+                     "fr": "{n} réponses viennent d'une même adresse réseau ({addresses} adresse(s) de ce type). "
+                           "Des téléphones partageant un point d'accès donnent cela, un script aussi : comparez avec "
+                           "le nombre de personnes présentes.",
+                     "ar": "وصلت {n} إجابة من عنوان شبكة واحد ({addresses} من هذه العناوين). هكذا تبدو الهواتف التي "
+                           "تتشارك نقطة اتصال، وكذلك أي برنامج آلي: قارن بعدد الحاضرين في القاعة."},
     "poll.pick_something": {"en": "Pick at least one option.", "fr": "Choisissez au moins une option.",
                             "ar": "اختر خياراً واحداً على الأقل."},
 }

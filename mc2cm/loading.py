@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -126,11 +127,27 @@ def table_frame(tspec: TableSpec, table: CheckedTable | None) -> pd.DataFrame:
     return frame
 
 
+def without_refused_rows(table: CheckedTable | None, problems: Iterable[Problem]) -> CheckedTable | None:
+    """The table less every row the validator gives an error for.
+
+    Pages can then rely on what the schema promises (a poll allows at least one
+    choice, a city id names a city): a refused row is left out until it is fixed,
+    and the Data page lists why.
+    """
+    if table is None:
+        return None
+    refused = {p.row for p in problems if p.severity == "error" and p.file == table.spec.path}
+    if not refused:
+        return table
+    kept = [(row, number) for row, number in zip(table.rows, table.row_numbers, strict=True) if number not in refused]
+    return replace(table, rows=[row for row, _ in kept], row_numbers=[number for _, number in kept])
+
+
 def dataset_from_files(files: dict[str, bytes | None], spec: PackageSpec, data_dir: Path) -> Dataset:
     from mc2cm import geo  # noqa: PLC0415 - keeps import of this module cheap for the CLI help
 
     checked, problems = validate_files(files, spec, geo.basemap_path(data_dir))
-    tables = {t.name: table_frame(t, checked.get(t.name)) for t in spec.tables}
+    tables = {t.name: table_frame(t, without_refused_rows(checked.get(t.name), problems)) for t in spec.tables}
     return Dataset(tables=tables, problems=tuple(problems), spec=spec, data_dir=data_dir)
 
 

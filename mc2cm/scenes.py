@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import ipaddress
 import os
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pandas as pd
 import segno
@@ -38,9 +39,12 @@ class Scene:
 
 
 def deck(data: Dataset) -> list[Scene]:
+    """The scenes in order. A poll the data leaves out (a refused row) is no poll: the scene shows its view."""
     frame = data["scenes"].sort_values("position", kind="stable")
+    polls = data["polls"].index
     return [Scene(id=str(sid), position=int(row["position"]), view=str(row["view"]), filters=str(row["filters"]),
-                  highlight=str(row["highlight"]), poll_id=str(row["poll_id"]), row=row)
+                  highlight=str(row["highlight"]), poll_id=str(row["poll_id"]) if row["poll_id"] in polls else "",
+                  row=row)
             for sid, row in frame.iterrows()]
 
 
@@ -57,10 +61,26 @@ def scene_selection(scene: Scene, available: Choices) -> Selection:
     return sel.with_(id=scene.highlight) if scene.highlight else sel
 
 
-def public_base_url(configured: str | None = None) -> str:
-    """The address phones can reach: configured, else ``$MC2CM_PUBLIC_URL``, else localhost."""
-    base = configured or os.environ.get(PUBLIC_URL_ENV) or "http://localhost:8501"
-    return base.rstrip("/")
+def public_base_url(configured: str | None = None, request_url: str | None = None) -> str:
+    """The address phones can reach: configured, else ``$MC2CM_PUBLIC_URL``, else the
+    address this page was opened with (``request_url``), else localhost."""
+    base = configured or os.environ.get(PUBLIC_URL_ENV)
+    if not base and request_url:
+        parts = urlsplit(request_url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            base = f"{parts.scheme}://{parts.netloc}"
+    return (base or "http://localhost:8501").rstrip("/")
+
+
+def reachable_by_phones(base: str) -> bool:
+    """False for addresses that only the laptop itself can open (localhost, 127.x, ::1)."""
+    host = (urlsplit(base).hostname or "").lower()
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 def public_url(scene: Scene, base: str) -> str:

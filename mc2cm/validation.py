@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 from frictionless import Resource, Schema
 
 from mc2cm import geo
+from mc2cm.csvio import _FORMULA_START as FORMULA_START  # what the CSV export neutralises
 from mc2cm.csvio import CSVReadError, normalise_decimal_comma, read_csv_bytes
 from mc2cm.schema import LANGS, FieldSpec, PackageSpec, TableSpec, package_spec, split_list
 
@@ -38,6 +39,10 @@ _PATTERN_HINTS = {
     "country_code": "Use the two-letter ISO country code in capitals, e.g. TN for Tunisia.",
     "file": "Give the document's file name, e.g. 000_038a1b11c4fce8c1.txt.",
 }
+# Direction controls reorder what people see ("evil" can show as "live"): embeddings,
+# overrides and isolates. The marks U+200E, U+200F and U+061C stay allowed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_FORMULA_START_NAMES = {"\t": "a tab", "\r": "a carriage return"}
 # Coastal cities can fall just outside a 1:50m coastline.
 COUNTRY_TOLERANCE_KM = 15.0
 COUNTRY_WARNING_KM = 60.0
@@ -146,6 +151,7 @@ def read_table(
                                     f"This row has {len(record)} cells but the header has {width} "
                                     "columns. Some cells are missing."))
             continue
+        problems.extend(_cell_problems(spec, number, {name: record[i] for name, i in index.items()}))
         row = {name: record[i].strip() for name, i in index.items()}
         for fspec in spec.fields:
             if fspec.type in ("number", "integer") and row.get(fspec.name):
@@ -153,6 +159,28 @@ def read_table(
         rows.append(row)
         numbers.append(number)
     return CheckedTable(spec, expected, rows, numbers, read.notes), problems
+
+
+def _cell_problems(spec: TableSpec, number: int, cells: Mapping[str, str]) -> list[Problem]:
+    """What a cell holds that the schema cannot see: direction controls, formula starts."""
+    problems: list[Problem] = []
+    for fspec in spec.fields:
+        value = cells.get(fspec.name, "")
+        hidden = sorted({f"U+{ord(c):04X}" for c in value if c in BIDI_CONTROLS})
+        if hidden:
+            problems.append(Problem(spec.path, number, fspec.name, "bidi-control",
+                                    f"The text holds an invisible direction control ({', '.join(hidden)}) that "
+                                    "makes it show in a different order than it is written. Retype the text "
+                                    "without it."))
+        if fspec.type != "string":
+            continue  # numbers and dates: a minus sign is no formula
+        start = value[:1] if value.startswith(FORMULA_START) else value.strip()[:1]
+        if start and start in FORMULA_START:
+            what = _FORMULA_START_NAMES.get(start, f"'{start}'")
+            problems.append(Problem(spec.path, number, fspec.name, "formula-like",
+                                    f"The text starts with {what}: Excel may run it as a formula when someone "
+                                    f"opens {spec.path}. Start the text with a letter or a word.", "warning"))
+    return problems
 
 
 def _frictionless_problems(table: CheckedTable) -> list[Problem]:

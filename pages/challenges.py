@@ -7,14 +7,15 @@ from components.charts import challenge_matrix_chart
 from components.filters import filter_panel
 from components.layout import page_setup
 from mc2cm.filters import answers_to, describe, select_challenges, select_recommendations
+from mc2cm.plaintext import escape_markdown
 
 ui = page_setup("challenges")
 sel = filter_panel(ui, applies=frozenset({"source", "q"}))
 challenges = select_challenges(ui.data, sel)
 recommendations = select_recommendations(ui.data, sel)
 st.title(ui.t("page.challenges"))
-st.caption(describe(sel, ui.lang, ui.data, len(challenges), noun="challenges")
-           + " · " + ui.t("count.recommendations", n=len(recommendations)))
+st.caption(escape_markdown(describe(sel, ui.lang, ui.data, len(challenges), noun="challenges")
+                           + " · " + ui.t("count.recommendations", n=len(recommendations))))
 if challenges.empty:
     st.info(ui.t("challenges.none"))
 else:

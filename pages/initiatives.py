@@ -7,6 +7,7 @@ from components.filters import filter_panel
 from components.layout import page_setup
 from components.related import back_link, related_panel
 from mc2cm.filters import describe, select_initiatives
+from mc2cm.plaintext import escape_markdown
 
 ui = page_setup("initiatives")
 sel = filter_panel(ui, keep_id=True, search_in_view=True)
@@ -16,10 +17,10 @@ if sel.id and sel.id in ui.data.initiatives.index:
     related_panel(sel.id, ui)
 else:
     if sel.id:
-        st.info(ui.t("initiatives.unknown_id", id=sel.id))
+        st.info(ui.t("initiatives.unknown_id", id=escape_markdown(sel.id)))
     shown = select_initiatives(ui.data, sel)
     st.title(ui.t("page.initiatives"))
-    st.caption(describe(sel, ui.lang, ui.data, len(shown)))
+    st.caption(escape_markdown(describe(sel, ui.lang, ui.data, len(shown))))
     view = st.segmented_control(ui.t("initiatives.view"), ["cards", "table"], default="cards", key="w_view",
                                 format_func=lambda v: ui.t(f"initiatives.{v}"))
     if shown.empty:

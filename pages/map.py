@@ -10,12 +10,13 @@ from components.filters import filter_panel
 from components.layout import current_selection, page_setup, page_sidebar
 from components.map import elsewhere_panel, legend, map_view
 from mc2cm.filters import describe, select_initiatives
+from mc2cm.plaintext import escape_markdown
 
 ui = page_setup("map", sidebar=False)
 sel = current_selection()
 shown = select_initiatives(ui.data, sel)
 st.title(ui.t("page.map"))
-st.caption(describe(sel, ui.lang, ui.data, len(shown)))
+st.caption(escape_markdown(describe(sel, ui.lang, ui.data, len(shown))))
 legend(ui)
 main, side = st.columns([3, 1])
 with main:

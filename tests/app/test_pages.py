@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mc2cm.i18n import LANGS, t
+from tests.markdown_safety import shown_text
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -113,7 +114,7 @@ def test_the_search_box_is_in_view_on_the_initiatives_page(minimal: Path) -> Non
 def test_unknown_parameters_get_a_gentle_notice(minimal: Path) -> None:
     at = open_page("pages/initiatives.py", {"lang": "zz", "area": ["bogus"], "utm": "x", "id": "no-such-id"})
     assert not at.exception
-    notices = " ".join(i.value for i in at.info)
+    notices = " ".join(shown_text(i.value) for i in at.info)
     assert "area=bogus" in notices
     assert "no-such-id" in notices
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from PIL import Image
 
@@ -45,3 +46,19 @@ def test_poll_options_in_each_language() -> None:
     assert next(v for v, _ in poll_options(data, "priorities", "en")) == "priority-legal-framework"
     assert len(poll_options(data, "key_messages", "ar")) == 5
     assert poll_options(data, "areas", "fr")[0] == ("emergency_aid", "Aide d'urgence")
+
+
+def test_the_public_address_defaults_to_the_one_the_page_was_opened_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mc2cm.scenes import public_base_url, reachable_by_phones  # noqa: PLC0415
+
+    monkeypatch.delenv("MC2CM_PUBLIC_URL", raising=False)
+    assert public_base_url(None, "http://10.42.0.1:8501/present?scene=x") == "http://10.42.0.1:8501"
+    assert public_base_url("http://configured:8501/", "http://10.42.0.1:8501/present") == "http://configured:8501"
+    assert public_base_url(None, "javascript:alert(1)") == "http://localhost:8501"
+    assert public_base_url() == "http://localhost:8501"
+    monkeypatch.setenv("MC2CM_PUBLIC_URL", "http://192.168.1.5:8501")
+    assert public_base_url(None, "http://localhost:8501/present") == "http://192.168.1.5:8501"
+    for local in ("http://localhost:8501", "http://127.0.0.1:8501", "http://[::1]:8501", "http://app.localhost"):
+        assert not reachable_by_phones(local), local
+    for reachable in ("http://10.42.0.1:8501", "https://mc2cm.example.org", "http://laptop.local:8501"):
+        assert reachable_by_phones(reachable), reachable

@@ -219,3 +219,66 @@ def test_cli_missing_folder() -> None:
     assert result.returncode == 1
     assert "not a folder" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# --- what a cell holds that people cannot see -----------------------------------
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+def warnings(problems: list[Problem]) -> list[tuple[str, int | None, str | None, str]]:
+    return [(p.file, p.row, p.column, p.code) for p in problems if p.severity == "warning"]
+
+
+@pytest.mark.parametrize("control", BIDI, ids=lambda c: f"U+{ord(c):04X}")
+def test_direction_controls_are_refused_with_file_row_and_column(data: Path, control: str) -> None:
+    rewrite(data / "cities.csv", "brital,Brital,Brital", f"brital,{control}livE\u202c Brital,Brital")
+    problems = validate_dir(data)
+    assert ("cities.csv", 3, "name_en", "bidi-control") in errors(problems)
+    problem = next(p for p in problems if p.code == "bidi-control")
+    assert str(problem).startswith("ERROR: cities.csv, row 3, column name_en: ")
+    assert f"U+{ord(control):04X}" in problem.message
+
+
+def test_direction_controls_are_reported_in_excel_rows(data: Path) -> None:
+    """A line break inside a cell does not shift the row: Excel counts records, not lines."""
+    rewrite(data / "cities.csv", "sfax,Sfax,Sfax", 'sfax,"Sfax\nwith a line break",Sfax')
+    rewrite(data / "cities.csv", "Brital,Brital,", "Brital,Bri\u202etal,")
+    rewrite(data / "initiatives.csv", "Emergency response.", "Emergency \u2067response\u2069.")
+    problems = validate_dir(data)
+    assert [e for e in errors(problems) if e[3] == "bidi-control"] == [
+        ("cities.csv", 3, "name_fr", "bidi-control"), ("initiatives.csv", 2, "summary_en", "bidi-control")]
+    assert "(U+2067, U+2069)" in next(p.message for p in problems if p.file == "initiatives.csv")
+
+
+def test_control_arabic_and_its_direction_marks_pass(data: Path) -> None:
+    """The clean value passes: Arabic text, and the marks U+200E, U+200F and U+061C, are not controls."""
+    rewrite(data / "cities.csv", "بريثال", "بريثال \u200fلبنان\u200e \u061c(2019)")
+    problems = validate_dir(data)
+    assert [p for p in problems if p.code == "bidi-control"] == []
+    assert errors(problems) == []
+
+
+@pytest.mark.parametrize(("cell", "shown"), [("=HYPERLINK(\"\"http://evil\"\")", "'='"), ("+33 1 23", "'+'"),
+                                              ("-2+3", "'-'"), ("@SUM(A1)", "'@'"), ("\tSfax", "a tab"),
+                                              ("\r=1+1", "a carriage return"), ("  =1+1", "'='")])
+def test_formula_starts_in_text_cells_are_warned(data: Path, cell: str, shown: str) -> None:
+    rewrite(data / "cities.csv", "TN,34.7406,10.7603,true,sfax-2019-summary,Context,",
+            f'TN,34.7406,10.7603,true,sfax-2019-summary,Context,"{cell}"')
+    problems = validate_dir(data)
+    assert warnings(problems) == [("cities.csv", 2, "curator_note", "formula-like")]
+    assert errors(problems) == []
+    assert shown in next(p.message for p in problems if p.code == "formula-like")
+
+
+def test_control_numbers_dates_and_plain_text_are_not_formulas(data: Path) -> None:
+    rewrite(data / "cities.csv", "34.1167,36.1167", "-34.1167,-36.1167")  # negative coordinates are numbers
+    rewrite(data / "cities.csv", "sfax-2019-summary,Annex,", "sfax-2019-summary,Annex,Sfax = Safaqis - 2019 @MC2CM")
+    problems = validate_dir(data)
+    assert [p for p in problems if p.code == "formula-like"] == []
+
+
+def test_the_shipped_data_has_no_hidden_controls_or_formulas() -> None:
+    problems = validate_dir(ROOT / "data")
+    assert list((ROOT / "data").glob("*.csv"))
+    assert [str(p) for p in problems if p.code in ("bidi-control", "formula-like")] == []
