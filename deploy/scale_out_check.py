@@ -31,7 +31,7 @@ from pathlib import Path
 from string import Template
 
 from mc2cm.votes import OPEN, open_vote_store
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server, wait_idle
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server, wait_idle
 from tests.postgres import temporary_postgres
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The real-browser fixtures (one Chromium per test session), for tests/browser and tests/security.
+pytest_plugins = ["tests.browser.support"]
+
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 SHIPPED = ROOT / "data"

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: a Streamlit server per need, and Debian's Chromium.
+"""Real-browser fixtures (a plugin of tests/conftest.py): a Streamlit server per need, and Debian's Chromium.
 
 Waits use the server's ``/_stcore/health`` and the app's script state
 (``data-test-script-state``), never fixed sleeps.

@@ -10,7 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import FrameLocator, Page, expect
 
 from mc2cm.i18n import LANGS, t
-from tests.browser.conftest import ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
 from tests.conftest import make_hostile
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import copy_data, screenshot, streamlit_server, wait_idle
+from tests.browser.support import copy_data, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sfax-2019-staff-passphrase"

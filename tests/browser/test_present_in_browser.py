@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "facilitator-passphrase"
@@ -60,6 +60,7 @@ def test_presenter_sees_votes_from_three_phones(tmp_path: Path, new_page) -> Non
         presenter.keyboard.press("ArrowRight")
         presenter.wait_for_function("() => new URL(location.href).searchParams.get('scene') === 'key-messages'",
                                     timeout=30_000)
+        wait_idle(presenter)  # the new scene's run has drawn its buttons before the next key
         presenter.keyboard.press("PageUp")
         presenter.wait_for_function("() => new URL(location.href).searchParams.get('scene') === 'recommendations'",
                                     timeout=30_000)

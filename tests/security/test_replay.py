@@ -21,7 +21,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import ClientConnection, connect
 
 from mc2cm.votes import OPEN, SQLiteVoteStore
-from tests.browser.conftest import CHROMIUM_ARGS, ROOT, copy_data, streamlit_server, wait_idle
+from tests.browser.support import CHROMIUM_ARGS, ROOT, copy_data, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sfax-2019-staff-passphrase"
