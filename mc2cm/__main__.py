@@ -4,12 +4,14 @@
     python -m mc2cm import TABLE FILE [--data-dir DIR] [--who NAME]
     python -m mc2cm history [--data-dir DIR]
     python -m mc2cm restore TABLE [VERSION] [--data-dir DIR] [--who NAME]
+    python -m mc2cm serve [STREAMLIT OPTIONS…]      e.g. --server.port 8501 --server.address 0.0.0.0
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -124,6 +126,22 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    """Start the app behind its front door, the same way on Windows, macOS and Linux (no shell needed)."""
+    from mc2cm.assets import FIX_POSIX, FIX_WINDOWS, missing_assets  # noqa: PLC0415
+
+    missing = missing_assets()
+    if missing:
+        print(f"WARNING: the map's files are not installed ({', '.join(missing)}): the map will stay blank.\n"
+              f"  Fix: {FIX_WINDOWS if os.name == 'nt' else FIX_POSIX}  (then start again)")
+    entry = Path(__file__).resolve().parent.parent / "serve.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(entry), *args.streamlit_options]
+    os.chdir(entry.parent)
+    if os.name == "posix":  # become the server: signals (Ctrl+C, a service manager's stop) reach it directly
+        os.execv(sys.executable, command)  # noqa: S606 - our own interpreter and entry file
+    return subprocess.call(command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mc2cm", description="MC2CM dataset tools.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -151,11 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("version", nargs="?", help="a version name from `history` (default: the latest backup)")
     common(res)
     res.set_defaults(func=_cmd_restore)
+    serve = sub.add_parser("serve", help="start the dashboard (http://localhost:8501 unless options say otherwise)")
+    serve.epilog = "Other options go to `streamlit run`, e.g. --server.port 8502 --server.address 0.0.0.0."
+    serve.set_defaults(func=_cmd_serve)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "serve":
+        args.streamlit_options = extra  # --server.port and friends belong to Streamlit
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

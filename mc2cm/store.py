@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import fcntl
 import hashlib
 import json
 import math
 import os
 import stat
 import tempfile
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from mc2cm import geo
 from mc2cm.csvio import restore_neutralised, write_csv_text
@@ -187,22 +186,16 @@ def reference_problems(spec: PackageSpec, tables: Mapping[str, CheckedTable | No
 
 @contextlib.contextmanager
 def locked(data_dir: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """One save at a time across processes (an advisory lock on DATA_DIR/.lock)."""
-    path = data_dir / LOCK_FILE
-    with path.open("a+") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
-                    raise SaveRefused("busy", "Another save is taking too long; try again in a minute.") from exc
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    """One save at a time across processes and threads (a lock on DATA_DIR/.lock, on Windows too)."""
+    lock = FileLock(data_dir / LOCK_FILE, timeout=timeout, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise SaveRefused("busy", "Another save is taking too long; try again in a minute.") from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _file_mode(path: Path, like: Path | None = None) -> int:

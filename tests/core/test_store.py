@@ -204,3 +204,24 @@ def test_reuploading_an_export_restores_cells_it_protected_against_formulas(data
     before = (data / "cities.csv").read_bytes()
     result = save_table(data, "cities", exported, who="Amina", expected_version=file_version(before))
     assert result.diff.is_empty  # nothing changed by the round trip
+
+
+def test_a_held_lock_makes_another_save_wait_then_refuse_as_busy(data: Path) -> None:
+    import threading  # noqa: PLC0415
+
+    outcome: list[str] = []
+
+    def other_save() -> None:
+        try:
+            with store.locked(data, timeout=0.3):
+                outcome.append("got the lock")
+        except SaveRefused as exc:
+            outcome.append(exc.code)
+
+    with store.locked(data):
+        thread = threading.Thread(target=other_save)
+        thread.start()
+        thread.join()
+    assert outcome == ["busy"]
+    other_save()  # the control: once released, the same call gets the lock
+    assert outcome == ["busy", "got the lock"]
