@@ -219,11 +219,11 @@ def atomic_write(path: Path, data: bytes, *, like: Path | None = None) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
-        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        tmp.chmod(mode)  # by path: os.fchmod does not exist on Windows before Python 3.13
         tmp.replace(path)  # atomic rename (os.replace)
     except BaseException:
         tmp.unlink(missing_ok=True)
