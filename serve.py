@@ -2,7 +2,8 @@
 
 ``app.py`` and ``pages/`` are the Streamlit app as before, deep links included;
 ``web/`` adds what a plain ``streamlit run app.py`` cannot: security headers on
-every response and guarded internal endpoints.
+every response, guarded internal endpoints, and static files sent as the brotli
+or gzip copies made at set-up.
 """
 
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
+from web.compress import PrecompressedStatic
 from web.frontdoor import FrontDoor
 
-app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(FrontDoor)])
+# The first is outermost: the front door's headers land on the compressed answers too.
+app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(FrontDoor), Middleware(PrecompressedStatic)])

@@ -24,6 +24,9 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
   npm ci --no-audit --no-fund --silent
 fi
 .venv/bin/python scripts/install_assets.py
+# Brotli/gzip copies of the static files, served by web/compress.py (quick once they exist);
+# without them the app still runs, sending those files uncompressed.
+.venv/bin/python -m web.precompress || echo "setup: some static files stay uncompressed (see above)"
 
 if [[ $DEV == 1 ]]; then
   # Debian packages for the tests: chromium (browser tests), postgresql (the server vote store).

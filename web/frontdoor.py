@@ -60,7 +60,7 @@ def is_local_request(scope: Scope) -> bool:
     """Made on this machine, and not relayed by a proxy on it."""
     client = scope.get("client")
     try:
-        loopback = bool(client) and ipaddress.ip_address(client[0]).is_loopback
+        loopback = client is not None and ipaddress.ip_address(client[0]).is_loopback
     except ValueError:
         loopback = False
     relayed = any(name in _FORWARDED for name, _ in scope.get("headers", []))

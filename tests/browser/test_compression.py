@@ -11,9 +11,11 @@ import http.client
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import brotli  # type: ignore[import-untyped]
@@ -22,7 +24,7 @@ from playwright.sync_api import Browser
 
 from tests.browser.support import ROOT, streamlit_server, wait_idle
 from web.frontdoor import SECURITY_HEADERS
-from web.precompress import STREAMLIT_STATIC
+from web.precompress import STREAMLIT_STATIC, SUFFIXES, app_tree, copy_path
 
 pytestmark = pytest.mark.browser
 BOTH = {"Accept-Encoding": "br, gzip"}
@@ -135,6 +137,18 @@ def test_traversal_is_not_served(server: str, path: str) -> None:
     assert answer.status in {400, 404}
     assert answer.headers["Content-Encoding"] is None
     assert b"import" not in answer.body
+
+
+def test_a_server_started_without_set_up_makes_missing_copies_itself() -> None:
+    relative = Path(LEAFLET.removeprefix("/app/static/"))
+    for encoding in SUFFIXES:
+        copy_path(app_tree(), relative, encoding).unlink(missing_ok=True)
+    with streamlit_server(ROOT / "data") as url:
+        deadline = time.monotonic() + 60
+        while (answer := get(url, LEAFLET, BOTH)).headers["Content-Encoding"] != "br" and time.monotonic() < deadline:
+            time.sleep(0.2)  # the background build, not a guess: the answer itself is polled
+    assert answer.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(answer.body) == (app_tree().source / relative).read_bytes()
 
 
 def test_control_plain_streamlit_sends_the_bundle_uncompressed(plain_server: str) -> None:

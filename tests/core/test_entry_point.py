@@ -27,7 +27,7 @@ def test_serve_starts_the_front_door_without_bash_on_path(tmp_path: Path) -> Non
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/map", timeout=30) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/map", timeout=30) as response:
             assert response.status == 200
             assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]  # serve.py, not app.py
     finally:
