@@ -45,18 +45,22 @@ def test_fresh_sessions_from_one_client_get_a_burst_then_wait(votes: Path, monke
     assert SQLiteVoteStore(votes).voters(POLL) == 10
 
 
-def test_the_facilitator_is_told_when_one_address_brings_many_ballots(votes: Path) -> None:
-    store = SQLiteVoteStore(votes)
-    for i in range(SUSPICIOUS_PER_CLIENT):
-        store.submit(POLL, f"voter{i}", ["priority-pragmatism"], client="one-address")
-    store.submit(POLL, "someone-else", ["priority-pragmatism"], client="another-address")
+def facilitator_panel() -> AppTest:
+    """/present's poll scene, signed in as the facilitator."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params.update({"lang": "en", "scene": "recommendations"})
     at.switch_page("pages/present.py").run()
     at.text_input(key="auth_name").set_value("Lina")
     at.text_input(key="auth_password").set_value("facilitator passphrase")
-    next(b for b in at.button if b.label == "Sign in").click().run()
-    warnings = [w.value for w in at.warning]
+    return next(b for b in at.button if b.label == "Sign in").click().run()
+
+
+def test_the_facilitator_is_told_when_one_address_brings_many_ballots(votes: Path) -> None:
+    store = SQLiteVoteStore(votes)
+    for i in range(SUSPICIOUS_PER_CLIENT):
+        store.submit(POLL, f"voter{i}", ["priority-pragmatism"], client="one-address")
+    store.submit(POLL, "someone-else", ["priority-pragmatism"], client="another-address")
+    warnings = [w.value for w in facilitator_panel().warning]
     assert any(f"{SUSPICIOUS_PER_CLIENT} answers came from one network address" in w for w in warnings), warnings
 
 
@@ -64,10 +68,4 @@ def test_control_an_ordinary_room_raises_no_warning(votes: Path) -> None:
     store = SQLiteVoteStore(votes)
     for i in range(SUSPICIOUS_PER_CLIENT * 2):
         store.submit(POLL, f"voter{i}", ["priority-pragmatism"], client=f"phone-{i}")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params.update({"lang": "en", "scene": "recommendations"})
-    at.switch_page("pages/present.py").run()
-    at.text_input(key="auth_name").set_value("Lina")
-    at.text_input(key="auth_password").set_value("facilitator passphrase")
-    next(b for b in at.button if b.label == "Sign in").click().run()
-    assert not any("network address" in w.value for w in at.warning)
+    assert not any("network address" in w.value for w in facilitator_panel().warning)

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mc2cm.auth import SignInBrake
+from tests.app.test_manage import PASSWORD, open_manage
+from tests.app.test_manage import data as data  # noqa: PLC0414 - the staff page's fixture: a data copy and a password
 
-ROOT = Path(__file__).resolve().parents[2]
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
-PASSWORD = "correct horse battery staple"
 TUNIS = "tunis,Tunis,Tunis,تونس,TN,36.819,10.1658,true,sfax-2019-summary,Context,\n"
 MONASTIR = "monastir,Monastir,Monastir,المنستير,TN,35.7643,10.8113,true,sfax-2019-summary,Context,\n"
-
-
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINIMAL, target)
-    monkeypatch.setenv("MC2CM_DATA_DIR", str(target))
-    monkeypatch.setenv("MC2CM_ADMIN_PASSWORD", PASSWORD)
-    return target
-
-
-def open_manage() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["lang"] = "en"
-    at.switch_page("pages/manage.py")
-    return at.run()
 
 
 def attempt(at: AppTest, password: str) -> str:
