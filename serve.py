@@ -2,17 +2,21 @@
 
 ``app.py`` and ``pages/`` are the Streamlit app as before, deep links included;
 ``web/`` adds what a plain ``streamlit run app.py`` cannot: security headers on
-every response, guarded internal endpoints, and static files sent as the brotli
-or gzip copies made at set-up.
+every response, guarded internal endpoints, static files sent as the brotli
+or gzip copies made at set-up, and the light ballot page (``/ballot``).
 """
 
 from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
+from starlette.routing import Route
 
+from web.ballot import ballot
 from web.compress import PrecompressedStatic
 from web.frontdoor import FrontDoor
 
 # The first is outermost: the front door's headers land on the compressed answers too.
-app = st.App(Path(__file__).with_name("app.py"), middleware=[Middleware(FrontDoor), Middleware(PrecompressedStatic)])
+app = st.App(Path(__file__).with_name("app.py"),
+             routes=[Route("/ballot", ballot, methods=["GET", "POST"])],  # the light ballot the QR code opens
+             middleware=[Middleware(FrontDoor), Middleware(PrecompressedStatic)])

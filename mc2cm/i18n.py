@@ -364,6 +364,30 @@ UI: Catalog = {
                            "تتشارك نقطة اتصال، وكذلك أي برنامج آلي: قارن بعدد الحاضرين في القاعة."},
     "poll.pick_something": {"en": "Pick at least one option.", "fr": "Choisissez au moins une option.",
                             "ar": "اختر خياراً واحداً على الأقل."},
+    # the light ballot page (/ballot)
+    "ballot.count": {"en": "{n} of {limit} chosen", "fr": "{n} sur {limit} choisi(s)", "ar": "تم اختيار {n} من {limit}"},
+    "ballot.over_limit": {"en": "You chose {n}; this question takes at most {limit}. Untick {extra} and send again.",
+                          "fr": "Vous en avez choisi {n} ; cette question en accepte au plus {limit}. "
+                                "Décochez-en {extra} et envoyez à nouveau.",
+                          "ar": "اخترت {n}، وهذا السؤال يقبل {limit} على الأكثر. ألغِ اختيار {extra} ثم أرسل مجدداً."},
+    "ballot.unknown_option": {"en": "Part of your answer is not an option of this question. Please choose again.",
+                              "fr": "Une partie de votre réponse ne fait pas partie des options. Choisissez à nouveau.",
+                              "ar": "جزء من إجابتك ليس من خيارات هذا السؤال. يرجى الاختيار مجدداً."},
+    "ballot.refused": {"en": "This answer could not be accepted: the form is out of date or your browser did not keep "
+                             "its cookie. Open the question again and send your answer from there.",
+                       "fr": "Cette réponse n'a pas pu être acceptée : le formulaire est périmé ou votre navigateur n'a "
+                             "pas gardé son cookie. Rouvrez la question et envoyez votre réponse depuis la page.",
+                       "ar": "تعذّر قبول هذه الإجابة: النموذج قديم أو لم يحتفظ متصفحك بملف تعريف الارتباط. "
+                             "افتح السؤال مجدداً وأرسل إجابتك من هناك."},
+    "ballot.error": {"en": "Something went wrong on our side, and your answer may not be saved. Please try again "
+                           "in a moment.",
+                     "fr": "Un problème est survenu de notre côté ; votre réponse n'est peut-être pas enregistrée. "
+                           "Réessayez dans un instant.",
+                     "ar": "حدث خطأ من جهتنا، وقد لا تكون إجابتك محفوظة. يرجى المحاولة مجدداً بعد قليل."},
+    "ballot.back": {"en": "Back to the question", "fr": "Retour à la question", "ar": "العودة إلى السؤال"},
+    "ballot.not_found": {"en": "Poll not found", "fr": "Vote introuvable", "ar": "التصويت غير موجود"},
+    "ballot.problem": {"en": "Your answer was not sent", "fr": "Votre réponse n'a pas été envoyée",
+                       "ar": "لم تُرسَل إجابتك"},
 }
 
 VOCAB: Mapping[str, Catalog] = {
@@ -438,6 +462,32 @@ def normalise_lang(value: object) -> str | None:
         return None
     code = value.strip().lower().replace("_", "-").split("-")[0]
     return code if code in LANGS else None
+
+
+def accepted_lang(header: str | None) -> str | None:
+    """The best of our languages in an ``Accept-Language`` header (q-values honoured), else None."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate((header or "").split(",")[:50]):
+        tag, _, params = part.partition(";")
+        lang = normalise_lang(tag)
+        if lang is None:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0 and (best is None or (quality, -position) > best[:2]):
+            best = (quality, -position, lang)
+    return best[2] if best else None
+
+
+def request_lang(param: object, accept_language: str | None) -> str:
+    """A web door's language: the ``lang`` parameter, else the browser's ``Accept-Language``, else English."""
+    return normalise_lang(param) or accepted_lang(accept_language) or DEFAULT_LANG
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -86,7 +86,7 @@ def reachable_by_phones(base: str) -> bool:
 def public_url(scene: Scene, base: str) -> str:
     """The public view of a scene (the phone's own language applies: no ``lang``)."""
     if scene.poll_id:
-        return f"{base}/vote?{urlencode({'poll': scene.poll_id})}"
+        return f"{base}/ballot?{urlencode({'poll': scene.poll_id})}"  # the light page; /vote still works
     params = [(k, v) for k, values in parse_qs(scene.filters).items() for v in values]
     if scene.highlight:
         params.append(("id", scene.highlight))

@@ -113,3 +113,14 @@ NEW_VOTERS = NewVoterLimit()
 
 SUSPICIOUS_PER_CLIENT = 8
 """Ballots from one address that the facilitator is told about."""
+
+
+def form_token(secret: bytes, voter: str, poll_id: str) -> str:
+    """A ballot form's hidden token: only a page the server made for this voter and poll carries it."""
+    message = f"form:{voter}:{poll_id}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:_SIG_HEX]
+
+
+def form_token_valid(token: object, secret: bytes, voter: str, poll_id: str) -> bool:
+    return isinstance(token, str) and hmac.compare_digest(token.encode("utf-8", "replace"),
+                                                          form_token(secret, voter, poll_id).encode("ascii"))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -13,6 +17,7 @@ pytest_plugins = ["tests.browser.support"]
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 SHIPPED = ROOT / "data"
+T = TypeVar("T")
 HOSTILE_NAME = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">`${window.__pwned=3}`"
 
 
@@ -41,3 +46,9 @@ def _fresh_sign_in_brake() -> None:
 
     BRAKE.reset()
     NEW_VOTERS.reset()
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: a session's Playwright browser may already run a loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

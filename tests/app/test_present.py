@@ -67,7 +67,7 @@ def test_a_scene_url_reopens_that_scene_in_its_language(env: Path) -> None:
 
 @pytest.mark.parametrize(("scene", "expected"), [
     ("initiatives-on-the-map", f"{PUBLIC}/map?source=sfax-2019-summary"),
-    ("recommendations", f"{PUBLIC}/vote?poll=top-three-priorities"),
+    ("recommendations", f"{PUBLIC}/ballot?poll=top-three-priorities"),
 ])
 def test_qr_payload_is_the_public_url_of_the_scene(env: Path, monkeypatch: pytest.MonkeyPatch,
                                                     scene: str, expected: str) -> None:

@@ -37,7 +37,7 @@ def test_presenter_sees_votes_from_three_phones(tmp_path: Path, new_page) -> Non
         wait_idle(presenter)
         voters = presenter.get_by_test_id("mc2cm-voters")
         expect(voters).to_have_text("0 people answered", timeout=30_000)
-        expect(presenter.get_by_text("http://10.42.0.1:8501/vote?poll=top-three-priorities")).to_be_visible()
+        expect(presenter.get_by_text("http://10.42.0.1:8501/ballot?poll=top-three-priorities")).to_be_visible()
 
         choices = [["Legal framework", "Pragmatism"], ["Pragmatism"],
                    ["Legal framework", "Capacity building of local actors working on migration"]]

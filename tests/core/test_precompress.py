@@ -6,7 +6,6 @@ answers "plain"; tests/browser/test_compression.py runs it in the real server.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import os
 import threading
@@ -16,6 +15,7 @@ from typing import Any
 import brotli  # type: ignore[import-untyped]
 import pytest
 
+from tests.conftest import run_coroutine
 from web.compress import PrecompressedStatic, etag_matches, preferred_encoding
 from web.precompress import Tree, build, build_in_background, copy_path, pending, summarize
 
@@ -153,7 +153,7 @@ def call(app: PrecompressedStatic, path: str, headers: dict[str, str] | None = N
     scope = {"type": kind, "asgi": {"version": "3.0", "spec_version": "2.4"}, "method": method, "path": path,
              "root_path": "", "query_string": b"",
              "headers": [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]}
-    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    run_coroutine(app(scope, receive, send))  # type: ignore[arg-type]
     start = messages[0]
     body = b"".join(message.get("body", b"") for message in messages[1:])
     return start["status"], {name.decode(): value.decode() for name, value in start["headers"]}, body
@@ -223,7 +223,7 @@ def test_everything_else_goes_to_streamlit(trees: tuple[Tree, Tree], path: str, 
             seen.append(scope["type"])
 
         app.app = socket
-        asyncio.run(app({"type": "websocket", "path": path, "headers": []}, None, None))  # type: ignore[arg-type]
+        run_coroutine(app({"type": "websocket", "path": path, "headers": []}, None, None))  # type: ignore[arg-type]
         assert seen == ["websocket"]
         return
     status, answer, body = call(app, path, headers, method)

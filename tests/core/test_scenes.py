@@ -29,7 +29,7 @@ def test_public_urls() -> None:
     base = "http://192.168.1.20:8501"
     assert public_url(scenes["initiatives-on-the-map"], base) == f"{base}/map?source=sfax-2019-summary"
     assert public_url(scenes["context-and-participants"], base) == f"{base}/"
-    assert public_url(scenes["recommendations"], base) == f"{base}/vote?poll=top-three-priorities"
+    assert public_url(scenes["recommendations"], base) == f"{base}/ballot?poll=top-three-priorities"
     sel = scene_selection(scenes["initiatives-on-the-map"], choices(data))
     assert sel.source == ("sfax-2019-summary",)
 
