@@ -6,16 +6,19 @@ every response, guarded internal endpoints, static files sent as the brotli
 or gzip copies made at set-up, and the light ballot page (``/ballot``).
 """
 
+import os
 from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from mc2cm.assets import FRONT_DOOR_ENV
 from web.ballot import ballot
 from web.compress import PrecompressedStatic
 from web.frontdoor import FrontDoor
 
+os.environ[FRONT_DOOR_ENV] = "1"  # pages can tell they are behind the front door (mc2cm.assets.front_door_active)
 # The first is outermost: the front door's headers land on the compressed answers too.
 app = st.App(Path(__file__).with_name("app.py"),
              routes=[Route("/ballot", ballot, methods=["GET", "POST"])],  # the light ballot the QR code opens

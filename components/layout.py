@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.data import dataset, filter_choices
+from mc2cm.assets import SERVE_COMMAND, front_door_active
 from mc2cm.filters import Selection, parse_query
 from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, is_rtl, normalise_lang, t
 from mc2cm.loading import Dataset
@@ -181,6 +182,8 @@ def page_sidebar(ui: UI) -> None:
         st.segmented_control(t("lang.label", ui.lang), options=list(LANGS), format_func=LANGUAGE_NAMES.get,
                              key="w_lang", on_change=_on_lang_change, selection_mode="single")
     navigation(ui.lang, current_selection(), ui.page)
+    if not front_door_active():
+        st.sidebar.caption(ui.t("app.no_front_door", command=SERVE_COMMAND))
 
 
 def params_for(lang: str, sel: Selection, **extra: str) -> Mapping[str, str | list[str]]:

@@ -14,6 +14,7 @@ from components.charts import role_balance_figure
 from components.layout import UI, set_selection
 from components.map import map_view
 from components.overview import WORKSHOP
+from mc2cm.assets import front_door_active
 from mc2cm.filters import Selection, choices, select_challenges, select_initiatives
 from mc2cm.i18n import LANGS, LANGUAGE_NAMES, fmt_date_range, fmt_number, join, label, text
 from mc2cm.metrics import AREAS
@@ -28,6 +29,7 @@ from mc2cm.scenes import (
     scene_index,
     scene_selection,
 )
+from mc2cm.votes import OPEN
 
 BASE_URL_KEY = "mc2cm_public_url"
 
@@ -157,11 +159,17 @@ def _request_url() -> str | None:
 def qr_panel(scene: Scene, ui: UI) -> str:
     """The QR code of the scene's public view, with the address written beside it."""
     base = public_base_url(st.session_state.get(BASE_URL_KEY), _request_url())
-    url = public_url(scene, base)
+    url = public_url(scene, base, light_ballot=front_door_active())
     if not reachable_by_phones(base):
         st.warning(ui.t("present.localhost"), icon=":material/wifi_off:")
     st.image(qr_png(url), width=260, output_format="PNG")  # lossless: JPEG blurs the modules
-    st.caption(ui.t("present.scan_vote" if scene.poll_id else "present.scan"))
+    if scene.poll_id:
+        from components.polls import vote_store  # noqa: PLC0415 - polls only where a scene has one
+
+        is_open = vote_store().status(scene.poll_id) == OPEN
+        st.caption(ui.t("present.scan_vote" if is_open else "present.scan_closed"))
+    else:
+        st.caption(ui.t("present.scan"))
     st.code(url, language=None, wrap_lines=True)
     return url
 

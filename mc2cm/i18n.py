@@ -47,6 +47,14 @@ UI: Catalog = {
               "gouvernance urbaine des migrations",
         "ar": "بناء الثقة من خلال تعزيز التعاون: دور المجتمع المدني في الإدارة الحضرية للهجرة",
     },
+    "app.no_front_door": {
+        "en": "Started without its front door (streamlit run app.py): files go uncompressed, without security "
+              "headers, and the QR codes lead to the heavier ballot. Start it with `{command}`.",
+        "fr": "Démarrée sans sa porte d'entrée (streamlit run app.py) : fichiers non compressés, sans en-têtes de "
+              "sécurité, et les QR codes mènent au bulletin plus lourd. Démarrez-la avec `{command}`.",
+        "ar": "شُغّل التطبيق دون بوابته (streamlit run app.py): تُرسل الملفات دون ضغط ودون ترويسات الأمان، وتقود "
+              "رموز QR إلى صفحة التصويت الأثقل. شغّله بالأمر `{command}`.",
+    },
     "nav.heading": {"en": "Pages", "fr": "Pages", "ar": "الصفحات"},
     "lang.label": {"en": "Language", "fr": "Langue", "ar": "اللغة"},
     # filters
@@ -313,6 +321,9 @@ UI: Catalog = {
     "present.next": {"en": "Next", "fr": "Suivant", "ar": "التالي"},
     "present.counter": {"en": "Scene {n} of {total}", "fr": "Scène {n} sur {total}", "ar": "المشهد {n} من {total}"},
     "present.scan": {"en": "Scan to open this view", "fr": "Scannez pour ouvrir cette vue", "ar": "امسح الرمز لفتح هذا العرض"},
+    "present.scan_closed": {"en": "The poll is closed: the code shows it, but takes no answers",
+                            "fr": "Le vote est clos : le code l'affiche, sans prendre de réponses",
+                            "ar": "التصويت مغلق: يعرضه الرمز لكنه لا يقبل إجابات"},
     "present.scan_vote": {"en": "Scan to answer", "fr": "Scannez pour répondre", "ar": "امسح الرمز للإجابة"},
     "present.note": {"en": "Speaker note", "fr": "Note pour l'animation", "ar": "ملاحظة للميسّر"},
     "present.facilitator": {"en": "Facilitator", "fr": "Animation", "ar": "الميسّر"},

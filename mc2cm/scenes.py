@@ -83,10 +83,14 @@ def reachable_by_phones(base: str) -> bool:
         return True
 
 
-def public_url(scene: Scene, base: str) -> str:
-    """The public view of a scene (the phone's own language applies: no ``lang``)."""
+def public_url(scene: Scene, base: str, *, light_ballot: bool = True) -> str:
+    """The public view of a scene (the phone's own language applies: no ``lang``).
+
+    A poll leads to the light ``/ballot`` page, which only the front door serves
+    (``light_ballot``); otherwise to the Streamlit ballot ``/vote``.
+    """
     if scene.poll_id:
-        return f"{base}/ballot?{urlencode({'poll': scene.poll_id})}"  # the light page; /vote still works
+        return f"{base}/{'ballot' if light_ballot else 'vote'}?{urlencode({'poll': scene.poll_id})}"
     params = [(k, v) for k, values in parse_qs(scene.filters).items() for v in values]
     if scene.highlight:
         params.append(("id", scene.highlight))

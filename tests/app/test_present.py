@@ -65,12 +65,15 @@ def test_a_scene_url_reopens_that_scene_in_its_language(env: Path) -> None:
     assert scene_param(bad) == "context-and-participants"
 
 
-@pytest.mark.parametrize(("scene", "expected"), [
-    ("initiatives-on-the-map", f"{PUBLIC}/map?source=sfax-2019-summary"),
-    ("recommendations", f"{PUBLIC}/ballot?poll=top-three-priorities"),
+@pytest.mark.parametrize(("scene", "front_door", "expected"), [
+    ("initiatives-on-the-map", True, f"{PUBLIC}/map?source=sfax-2019-summary"),
+    ("recommendations", True, f"{PUBLIC}/ballot?poll=top-three-priorities"),
+    ("recommendations", False, f"{PUBLIC}/vote?poll=top-three-priorities"),  # plain `streamlit run app.py`: no /ballot
 ])
 def test_qr_payload_is_the_public_url_of_the_scene(env: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    scene: str, expected: str) -> None:
+                                                    scene: str, front_door: bool, expected: str) -> None:
+    if front_door:
+        monkeypatch.setenv("MC2CM_FRONT_DOOR", "1")
     images: list[bytes] = []
     original = MemoryMediaFileStorage.load_and_get_id
 
@@ -116,3 +119,12 @@ def test_poll_controls_need_sign_in(env: Path, monkeypatch: pytest.MonkeyPatch) 
     next(b for b in at.button if b.label == "Sign in").click().run()
     at.button(key="open-top-three-priorities").click().run()
     assert SQLiteVoteStore(env).status("top-three-priorities") == OPEN
+
+
+def test_the_qr_caption_says_whether_the_poll_takes_answers(env: Path) -> None:
+    closed = open_page("pages/present.py", {"lang": "en", "scene": "recommendations"})
+    assert any("The poll is closed" in c.value for c in closed.caption)
+    SQLiteVoteStore(env).set_status("top-three-priorities", OPEN)
+    opened = open_page("pages/present.py", {"lang": "en", "scene": "recommendations"})
+    assert any(c.value == "Scan to answer" for c in opened.caption)
+    assert not any("The poll is closed" in c.value for c in opened.caption)
