@@ -395,6 +395,9 @@ UI: Catalog = {
                      "fr": "Un problème est survenu de notre côté ; votre réponse n'est peut-être pas enregistrée. "
                            "Réessayez dans un instant.",
                      "ar": "حدث خطأ من جهتنا، وقد لا تكون إجابتك محفوظة. يرجى المحاولة مجدداً بعد قليل."},
+    "ballot.not_sent": {"en": "Not sent: the connection failed. Your choices are still ticked; send again.",
+                        "fr": "Non envoyé : la connexion a échoué. Vos choix restent cochés ; renvoyez.",
+                        "ar": "لم تُرسل: انقطع الاتصال. ما زالت اختياراتك محددة؛ أعد الإرسال."},
     "ballot.back": {"en": "Back to the question", "fr": "Retour à la question", "ar": "العودة إلى السؤال"},
     "ballot.not_found": {"en": "Poll not found", "fr": "Vote introuvable", "ar": "التصويت غير موجود"},
     "ballot.problem": {"en": "Your answer was not sent", "fr": "Votre réponse n'a pas été envoyée",

@@ -300,3 +300,29 @@ def test_the_streamlit_vote_page_sees_the_same_voter(browser: Browser, contexts:
     wait_idle(page)
     expect(page.get_by_text(mine)).to_be_visible(timeout=30_000)
     assert store.voters(SINGLE) == 1
+
+
+def test_with_javascript_the_answer_goes_without_a_reload_and_a_failed_send_loses_nothing(
+        browser: Browser, contexts: list[BrowserContext], store: SQLiteVoteStore, url: str) -> None:
+    page = phone(browser, contexts)
+    page.goto(f"{url}/ballot?poll={POLL}&lang=en")
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_label("Legal framework", exact=True).check()
+    page.context.set_offline(True)  # the venue Wi-Fi drops
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Not sent")
+    assert page.get_by_label("Legal framework", exact=True).is_checked()
+    assert store.voters(POLL) == 0
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Your answer is saved")
+    expect(page.get_by_text("Your answer: Legal framework")).to_be_visible()
+    assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
+    assert "saved=1" in page.url
+    assert store.voters(POLL) == 1
+    page.get_by_label("Pragmatism", exact=True).check()  # the new form's script is live: count and resend work
+    expect(page.locator("#count")).to_have_text("2 of 3 chosen")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("Your answer: Legal framework, Pragmatism")).to_be_visible()
+    assert page.evaluate("window.__sameDocument === true")
+    assert store.voters(POLL) == 1
