@@ -7,12 +7,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import os
 import platform
+import secrets
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +23,7 @@ from benchmarks.breakdown import map_breakdown
 from benchmarks.dataset import SHIPPED, make_large_dataset
 from benchmarks.measure import APP_PAGES, LOAD_CAP_SECONDS, browse, burst, map_payload, rerun_cost
 from benchmarks.report import markdown
+from benchmarks.room import room_burst, room_errors
 from benchmarks.server import BASELINE, ROOT, ServerDied, ServerPool
 from benchmarks.snapshot import git_state, resolve_ref, snapshot_app, snapshot_worktree, tree_digest
 from benchmarks.stats import ratio
@@ -29,6 +32,10 @@ MAX_BROWSE_SECONDS = LOAD_CAP_SECONDS - 60
 MAX_SESSIONS = 500
 NO_GC = ("--runner.postScriptGC", "false")
 BASELINE_PAINT = "one-line app (text visible)"
+PHONE_BASELINE = "one-line app (streamlit run)"
+POLL = "top-three-priorities"
+VOTE_READY = "text:إرسال إجابتي"  # the /vote form's submit button, in Arabic
+BALLOT_READY = "css:form#ballot button[type=submit]"
 T = TypeVar("T")
 
 
@@ -43,7 +50,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=100,
                         help="initiatives ×scale, cities ×max(1, scale/10) in the synthetic dataset (100)")
     parser.add_argument("--quick", action="store_true", help="small and short: a check that everything runs")
-    parser.add_argument("--no-browser", action="store_true", help="skip the first-paint measurement")
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser phases (first paint, phone)")
+    parser.add_argument("--only", choices=["phone", "room"],
+                        help="run only this phase (phone: the phone profile; room: the room burst)")
+    parser.add_argument("--room-phones", type=int, help="phones in the room burst (default 150; --quick 20)")
+    parser.add_argument("--room-seconds", type=float, help="window the phones arrive in (default 60; --quick 10)")
+    parser.add_argument("--no-room", action="store_true", help="skip the room burst")
     parser.add_argument("--no-variants", action="store_true",
                         help="skip the what-if servers (runner.postScriptGC=false; cached map HTML)")
     parser.add_argument("--compare-ref", metavar="REV",
@@ -60,6 +72,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.rerun_pause = args.rerun_pause if args.rerun_pause is not None else (0.3 if quick else 1.0)
     args.reuse_servers = args.reuse_servers or quick
     args.paint_runs = args.paint_runs if args.paint_runs is not None else (1 if quick else 3)
+    args.room_phones = args.room_phones if args.room_phones is not None else (20 if quick else 150)
+    args.room_seconds = args.room_seconds if args.room_seconds is not None else (10.0 if quick else 60.0)
+    if not 1 <= args.room_phones <= MAX_SESSIONS or not 0 < args.room_seconds <= MAX_BROWSE_SECONDS:
+        parser.error(f"--room-phones 1..{MAX_SESSIONS}, --room-seconds in (0, {MAX_BROWSE_SECONDS:.0f}]")
     if not 1 <= args.sessions <= MAX_SESSIONS:
         parser.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
     if not 0 < args.browse_seconds <= MAX_BROWSE_SECONDS:
@@ -157,6 +173,56 @@ def paint_phase(args: argparse.Namespace, servers: ServerPool, app: Path, large_
     return result
 
 
+@contextlib.contextmanager
+def isolated_votes(folder: Path) -> Iterator[None]:
+    """Servers started inside keep votes in a throwaway SQLite file (poll POLL open) and sign voters with a throwaway key."""
+    from mc2cm.voters import SECRET_ENV  # noqa: PLC0415
+    from mc2cm.votes import OPEN, VOTES_ENV, SQLiteVoteStore  # noqa: PLC0415
+
+    path = folder / "votes.sqlite3"
+    SQLiteVoteStore(path).set_status(POLL, OPEN)
+    saved = {name: os.environ.get(name) for name in (VOTES_ENV, SECRET_ENV)}
+    os.environ.update({VOTES_ENV: str(path), SECRET_ENV: secrets.token_hex(32)})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def phone_phase(args: argparse.Namespace, servers: ServerPool, app: Path) -> dict[str, Any]:
+    """Slow 4G, phone viewport: the one-line app, the app without and with its front door (br and gzip)."""
+    from benchmarks.phone import phone_profile  # noqa: PLC0415
+
+    # The front door sends the stored brotli/gzip copies; make sure they exist (quick once built).
+    built = subprocess.run([sys.executable, "-m", "web.precompress"], cwd=app.parent, capture_output=True, text=True,
+                           timeout=900, check=False)
+    with ExitStack() as up:
+        base = up.enter_context(servers.use(BASELINE, None))
+        plain = up.enter_context(servers.use(app, SHIPPED))
+        door = up.enter_context(servers.use(app.with_name("serve.py"), SHIPPED))
+        query = f"poll={POLL}&lang=ar"
+        targets = [(PHONE_BASELINE, base.url + "/", "text:hello", "br"),
+                   ("before: /map, streamlit run app.py", plain.url + "/map?lang=ar", "map", "br"),
+                   ("before: /vote, streamlit run app.py", plain.url + f"/vote?{query}", VOTE_READY, "br")]
+        for encoding in ("br", "gzip"):
+            targets += [(f"/map, front door, {encoding}", door.url + "/map?lang=ar", "map", encoding),
+                        (f"/ballot, front door, {encoding}", door.url + f"/ballot?{query}", BALLOT_READY, encoding),
+                        (f"/vote, front door, {encoding}", door.url + f"/vote?{query}", VOTE_READY, encoding)]
+        result = phone_profile(targets, args.paint_runs)
+        for server in (base, plain, door):
+            server.check_alive()
+    result["precompress"] = {"returncode": built.returncode, "output": (built.stdout + built.stderr)[-500:]}
+    base_row = result.get("targets", {}).get(PHONE_BASELINE, {})
+    for row in result.get("targets", {}).values():
+        for key in ("first_bytes", "first_ready_ms", "second_bytes", "second_ready_ms"):
+            row[f"{key}_vs_baseline"] = ratio(row[key], base_row.get(key))
+    return result
+
+
 def compare_ref(tmp: Path, large_dir: Path, args: argparse.Namespace, servers: ServerPool, retries: list[str],
                 ref: dict[str, str]) -> dict[str, Any]:
     """The app as committed at another revision: /map and /initiatives reruns, /map payload, burst, first paint."""
@@ -183,17 +249,29 @@ def _load_ratio(app: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
             "max": ratio(app["max_ms"], base["max_ms"]), "rss_peak": ratio(app["rss_peak_mb"], base["rss_peak_mb"])}
 
 
+def room_phase(args: argparse.Namespace, tmp: Path, log_dir: Path, app: Path, retries: list[str]) -> dict[str, Any]:
+    """Room burst: phones vote over plain HTTP on /ballot while /present reruns (benchmarks/room.py)."""
+    log(f"room burst: {args.room_phones} phones over {args.room_seconds:g} s on /ballot, /present rerunning")
+    room = with_retry("room", lambda: room_burst(app, tmp, log_dir, args.room_phones, args.room_seconds), retries)
+    log(f"  load p95 {room['load']['p95_ms']} ms, vote p95 {room['vote']['p95_ms']} ms, errors {room['errors']}, "
+        f"counts exact {room['counts_exact']}, projector ×{room['projector']['ratio']}, peak RSS {room['rss_peak_mb']} MB")
+    return room
+
+
 def count_errors(r: dict[str, Any]) -> int:
+    room = room_errors(r.get("room") or {})
+    if "rerun" not in r:  # --only phone / --only room
+        return room + sum(len(row["errors"]) for row in (r.get("phone") or {}).get("targets", {}).values())
     total = len(r["rerun"]["baseline"]["errors"])
     for row in r["rerun"]["pages"].values():
         total += len(row["shipped_errors"]) + len(row["large_errors"])
     total += sum(len(p.get("errors", [])) for p in (r["payload"]["shipped"], r["payload"]["large"]))
     total += sum(r["load"][shape][t]["errors"] for shape in r["load"] for t in ("app", "baseline"))
-    fp = r.get("first_paint") or {}
-    total += sum(len(row["errors"]) for row in fp.get("targets", {}).values())
+    for browser_phase in (r.get("first_paint") or {}, r.get("phone") or {}):
+        total += sum(len(row["errors"]) for row in browser_phase.get("targets", {}).values())
     for block in (r.get("variants") or {}).values():
         total += int(block.get("errors", 0))
-    return total
+    return total + room
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear script of phases
@@ -209,9 +287,18 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         resolve_ref("HEAD") if git["app_files_changed_from_head"] else None)
     command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     with tempfile.TemporaryDirectory(prefix="mc2cm-bench-") as tmp, ExitStack() as stack:
+        stack.enter_context(isolated_votes(Path(tmp)))  # entered first, so left after every server stopped
         servers = ServerPool(stack, log_dir, reuse=args.reuse_servers)
         app = snapshot_worktree(Path(tmp) / "app")  # served for the whole run, whatever happens to the working tree
         git["app_digest"] = tree_digest(app.parent)
+        if args.only == "room":
+            room = room_phase(args, Path(tmp), log_dir, app, retries)
+            return _finish({"meta": _meta(command, args, git, load_before, retries), "room": room}, out, started)
+        if args.only == "phone":
+            log(f"phone profile in Chromium, Slow 4G ({args.paint_runs} rounds after a warm-up, taking turns)")
+            phone = with_retry("phone", lambda: phone_phase(args, servers, app), retries)
+            meta = _meta(command, args, git, load_before, retries)
+            return _finish({"meta": meta, "phone": phone}, out, started)
         log(f"generating the {args.scale}× dataset")
         large_dir = Path(tmp) / "data-large"
         dataset = make_large_dataset(large_dir, city_factor=max(1, args.scale // 10), initiative_factor=args.scale)
@@ -258,7 +345,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
             }
         if ref is not None and (args.compare_ref or not args.no_variants):
             variants["ref"] = compare_ref(Path(tmp), large_dir, args, servers, retries, ref)
+        room = {} if args.no_room else room_phase(args, Path(tmp), log_dir, app, retries)
         paint: dict[str, Any] = {}
+        phone: dict[str, Any] = {}
         if not args.no_browser:
             ref_block = variants.get("ref") or {}
             ref_script = Path(ref_block["script"]) if ref_block.get("script") else None
@@ -267,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
                 f"({args.paint_runs} rounds after a warm-up, taking turns)")
             paint = with_retry("first paint", lambda: paint_phase(
                 args, servers, app, large_dir, ref_script, f"app at {ref_block.get('short', '')}"), retries)
+            log(f"phone profile in Chromium, Slow 4G ({args.paint_runs} rounds after a warm-up, taking turns)")
+            phone = with_retry("phone", lambda: phone_phase(args, servers, app), retries)
 
     base_ms = base["rerun"]["/"]["median_ms"]
     pages: dict[str, Any] = {}
@@ -309,18 +400,31 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         v["baseline_rerun_vs_default"] = ratio(v["baseline_rerun_ms"], base_ms)
         v["burst_p95_vs_default"] = ratio(v["burst"]["p95_ms"], load["burst"]["app"]["p95_ms"])
     result: dict[str, Any] = {
-        "meta": {**machine(), "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                 "command": command, "args": {k: str(v) for k, v in vars(args).items()},
-                 "git": git, "loadavg_before": load_before, "loadavg_after": loadavg(), "server_restarts": retries},
+        "meta": _meta(command, args, git, load_before, retries),
         "dataset": dataset,
         "rerun": {"baseline_ms": base_ms, "baseline": base["rerun"]["/"], "pages": pages, "reruns": args.reruns,
                   "pause_seconds": args.rerun_pause},
         "payload": payload,
         "load": load,
         "first_paint": first,
+        "phone": phone,
+        "room": room,
         "map_breakdown": breakdown,
         "variants": variants,
     }
+    return _finish(result, out, started)
+
+
+def _meta(command: str, args: argparse.Namespace, git: dict[str, Any], load_before: str,
+          retries: list[str]) -> dict[str, Any]:
+    return {**machine(), "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "command": command, "args": {k: str(v) for k, v in vars(args).items()},
+            "git": git, "loadavg_before": load_before, "loadavg_after": loadavg(), "server_restarts": retries}
+
+
+def _finish(result: dict[str, Any], out: Path, started: float) -> int:
+    """Record the end state, write latest.json/.md and a timestamped copy, print the report; the exit code."""
+    git = result["meta"]["git"]
     digest_now = tree_digest(ROOT)
     result["meta"]["git"]["app_digest_at_end"] = digest_now
     result["meta"]["git"]["head_at_end"] = git_state()["head"]

@@ -68,10 +68,18 @@ def _route(route: Any, request: Any) -> None:
 
 
 def _target(kind: str) -> dict[str, str]:
-    return {"text": kind.removeprefix("text:")} if kind.startswith("text:") else {"css": MARKER}
+    """``map`` (a city marker), ``text:<text>`` (an element with that text) or ``css:<selector>``, in any frame."""
+    if kind.startswith("text:"):
+        return {"text": kind.removeprefix("text:")}
+    return {"css": kind.removeprefix("css:") if kind.startswith("css:") else MARKER}
 
 
-def _drawn_at(page: Any) -> float | None:
+def watch_script(kind: str) -> str:
+    """The init script that records when ``kind`` is drawn (``window.__mc2cmDrawn``), for every frame."""
+    return WATCH.replace("__TARGET__", json.dumps(_target(kind)))
+
+
+def drawn_at(page: Any) -> float | None:
     """The browser-clock time (ms since the epoch) at which a frame saw the target drawn, if any."""
     for frame in page.frames:
         try:
@@ -87,14 +95,14 @@ def paint_once(browser: Any, url: str, kind: str) -> tuple[float, float]:
     """One run in a new context: (in-page ms from navigation start to drawn, wall-clock ms)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     try:
-        context.add_init_script(WATCH.replace("__TARGET__", json.dumps(_target(kind))))
+        context.add_init_script(watch_script(kind))
         page = context.new_page()
         page.route("**/*", _route)
         start = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_S * 1000)
         origin = float(page.evaluate("performance.timeOrigin"))
         deadline = start + TIMEOUT_S
-        while (drawn := _drawn_at(page)) is None:
+        while (drawn := drawn_at(page)) is None:
             if time.perf_counter() > deadline:
                 raise TimeoutError(f"nothing drawn within {TIMEOUT_S:.0f} s")
             page.wait_for_timeout(20)

@@ -36,7 +36,7 @@ def _header(*titles: str, left: int = 1) -> list[str]:
 
 
 def _intro(r: dict[str, Any]) -> list[str]:
-    meta, data = r["meta"], r["dataset"]
+    meta, data = r["meta"], r.get("dataset")
     restarts = meta.get("server_restarts") or []
     git = meta.get("git") or {}
     dirty = git.get("app_files_changed_from_head") or []
@@ -55,10 +55,11 @@ def _intro(r: dict[str, Any]) -> list[str]:
          + (f" The working tree changed during the run (now {git.get('head_at_end', '?')}, digest "
             f"{git.get('app_digest_at_end', '?')}); these results are for the copy." if git.get("changed_during_run")
             else "")),
+    ] + ([] if data is None else [
         "",
         (f"Synthetic dataset: {data['cities']} cities ({data['cities_shipped']} shipped), {data['initiatives']} "
          f"initiatives ({data['initiatives_shipped']} shipped), valid (0 errors, {data['warnings']} warnings)."),
-    ]
+    ])
 
 
 def _rerun(r: dict[str, Any], x: str) -> list[str]:
@@ -137,6 +138,40 @@ def _paint(r: dict[str, Any]) -> list[str]:
     for name, row in fp["targets"].items():
         lines.append(_row(name, _f(row["median_ms"]), _x(row.get("vs_baseline")),
                           ", ".join(_f(t) for t in row["runs_ms"]) or "; ".join(row["errors"])))
+    return lines
+
+
+def _phone(r: dict[str, Any]) -> list[str]:
+    ph = r.get("phone") or {}
+    if not ph:
+        return []
+    if "skipped" in ph:
+        return ["", f"Phone profile: skipped ({ph['skipped']})."]
+    net, device = ph["network"], ph["device"]
+    lines = [
+        "",
+        (f"## Phone profile: {net['name']} ({net['latency']} ms, {net['downloadThroughput'] * 8 / 1e6:g} Mbit/s down, "
+         f"{net['uploadThroughput'] * 8 / 1e3:g} kbit/s up), {device['viewport']['width']}×"
+         f"{device['viewport']['height']} mobile; median of {ph['rounds']} rounds"),
+        "",
+        ("First visit: new context, empty cache; ready = first animation frame after the ready element (map: a city "
+         "marker; ballot and /vote: the submit button; one-line app: its text), from navigation start. Second visit: "
+         "reload, same context. Bytes: HTTP as received (headers included) + websocket payloads, until the network is "
+         "quiet. `br`: what Chromium asks for on 127.0.0.1; `gzip`: `Accept-Encoding: gzip, deflate`, as a phone on "
+         "http://<LAN IP> gets. × = ratio to the one-line app."),
+        "",
+        *_header("target", "1st visit", "×", "ready", "×", "2nd visit", "×", "2nd ready", "largest on 1st visit"),
+    ]
+    for name, row in ph["targets"].items():
+        if not row["runs"]:
+            lines.append(_row(name, *["–"] * 7, "; ".join(row["errors"])))
+            continue
+        largest = ", ".join(f"{path.rsplit('/', 1)[-1] or path} {size / 1000:,.0f}"
+                            for path, size in row["runs"][0]["first"]["largest"][:3])
+        lines.append(_row(name, _kb(row["first_bytes"]), _x(row.get("first_bytes_vs_baseline")),
+                          _f(row["first_ready_ms"] / 1000, " s"), _x(row.get("first_ready_ms_vs_baseline")),
+                          _kb(row["second_bytes"]), _x(row.get("second_bytes_vs_baseline")),
+                          _f(row["second_ready_ms"] / 1000, " s"), largest))
     return lines
 
 
@@ -236,8 +271,53 @@ def _ratio(value: float | None, base: float | None) -> float | None:
     return None if value is None or not base else round(value / base, 2)
 
 
+def _room(r: dict[str, Any]) -> list[str]:
+    """The room burst (benchmarks/room.py): phones on /ballot while /present reruns, against the targets."""
+    room = r.get("room") or {}
+    if not room:
+        return []
+    goal, pr = room["targets"], room["projector"]
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    def under(value: float | None, limit: float) -> str:
+        return met(value is not None and value <= limit)
+
+    lines = [
+        "",
+        f"## Room burst: {room['phones']} phones over {room['seconds']:g} s on /ballot, /present rerunning",
+        "",
+        (f"Each phone (own cookie, own `X-Forwarded-For` address) loads the ballot, votes, changes its vote "
+         f"(think time {room['think_seconds'][0]:g}–{room['think_seconds'][1]:g} s); a vote is the POST plus the 303's "
+         f"GET. {pr['page']} reruns every {room['projector_every_seconds']:g} s. Burst done in "
+         f"{room['wall_seconds']:g} s; latest phone start {room['late_start_max_s']:g} s after its arrival time."),
+        "",
+        *_header("figure", "p50", "p95", "max", "target", "verdict"),
+    ]
+    for key, name, limit in (("load", "ballot load ms", goal["load_p95_ms"]), ("vote", "vote ms", goal["vote_p95_ms"]),
+                             ("change", "vote change ms", goal["vote_p95_ms"])):
+        row = room[key]
+        lines.append(_row(name, _f(row["p50_ms"]), _f(row["p95_ms"]), _f(row["max_ms"]), f"p95 ≤ {limit:,}",
+                          under(row["p95_ms"], limit)))
+    lines += [
+        _row("errors", "", "", _f(room["errors"]), "0", met(room["errors"] == 0)),
+        _row("voters recorded / phones; tally = 2nd choices", "", "", f"{room['voters_recorded']} / {room['phones']}",
+             "exact", met(room["counts_exact"])),
+        _row(f"/present rerun ms during ({pr['runs_during']} runs; before: median {_f(pr['baseline_ms'])})",
+             _f(pr["during_ms"]), _f(pr["during_p95_ms"]), _f(pr["during_max_ms"]), f"median ≤ {goal['projector_ratio']}× before",
+             f"{_x(pr['ratio'])} {under(pr['ratio'], goal['projector_ratio'])}"),
+        _row("server RSS MB (start → peak)", _f(room["rss_start_mb"]), "", _f(room["rss_peak_mb"]),
+             f"≤ {goal['rss_peak_mb']}", under(room["rss_peak_mb"], goal["rss_peak_mb"])),
+    ]
+    samples = room["error_samples"] + pr["errors"][:3]
+    return lines + ([] if not samples else ["", "Errors: " + "; ".join(samples)])
+
+
 def markdown(r: dict[str, Any]) -> str:
     x = f"{r['meta']['args'].get('scale', '100')}×"
-    lines = [*_intro(r), *_rerun(r, x), *_payload(r, x), *_load(r), *_paint(r), *_breakdown(r, x), *_variants(r),
-             *_ref(r, x), ""]
+    if "rerun" not in r:  # --only phone / --only room
+        return "\n".join([*_intro(r), *_phone(r), *_room(r), ""])
+    lines = [*_intro(r), *_rerun(r, x), *_payload(r, x), *_load(r), *_paint(r), *_phone(r), *_breakdown(r, x), *_variants(r),
+             *_ref(r, x), *_room(r), ""]
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 The benchmark never edits the app and never serves the working tree itself:
 ``snapshot_worktree`` copies ``app.py``, ``pages/``, ``components/`` and
-``mc2cm/`` into a temporary folder (``static/`` and ``data/`` are linked), so
+``mc2cm/``, and the front door (``serve.py``, ``web/``), into a temporary folder
+(``static/``, ``data/`` and ``var/``, which holds the precompressed copies, are linked), so
 edits during a run cannot mix two versions into one set of results.
 ``snapshot_app`` extracts the app as committed at a git revision (``git
 archive``, read-only) the same way, to compare a working tree with HEAD.
@@ -20,9 +21,10 @@ from pathlib import Path
 from benchmarks.server import ROOT
 
 APP_PATHS = ("app.py", "pages", "components", "mc2cm")
+FRONT_DOOR_PATHS = ("serve.py", "web")  # serve.py serves the copied app.py, behind the copied web/
 
 def snapshot_worktree(target: Path, source: Path = ROOT) -> Path:
-    """Copy the app's code (app.py, pages/, components/, mc2cm/) from ``source`` into ``target``; its main script.
+    """Copy the app's code (app.py, pages/, components/, mc2cm/, serve.py, web/) into ``target``; its main script.
 
     The benchmark serves this copy for the whole run, so edits made to the working tree
     while it runs do not mix two versions of the app into one set of results.
@@ -30,8 +32,10 @@ def snapshot_worktree(target: Path, source: Path = ROOT) -> Path:
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for name in APP_PATHS:
+    for name in (*APP_PATHS, *FRONT_DOOR_PATHS):
         path = source / name
+        if not path.exists() and name in FRONT_DOOR_PATHS:
+            continue
         if path.is_dir():
             shutil.copytree(path, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -43,8 +47,10 @@ def snapshot_worktree(target: Path, source: Path = ROOT) -> Path:
 def tree_digest(folder: Path) -> str:
     """A short hash of the app's code in ``folder`` (to tell whether the working tree changed)."""
     digest = hashlib.sha256()
-    for name in APP_PATHS:
+    for name in (*APP_PATHS, *FRONT_DOOR_PATHS):
         base = folder / name
+        if not base.exists():
+            continue
         files = sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts) if base.is_dir() else [base]
         for path in files:
             digest.update(str(path.relative_to(folder)).encode())
@@ -53,8 +59,9 @@ def tree_digest(folder: Path) -> str:
 
 
 def _link_shared(target: Path) -> None:
-    """static/ (vendor/ is installed, not committed) and data/ (the shipped schema and basemap fallbacks)."""
-    for name in ("static", "data"):
+    """static/ (vendor/ is installed, not committed), data/ (the shipped schema and basemap fallbacks), var/."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    for name in ("static", "data", "var"):
         link = target / name
         if link.is_symlink() or link.is_file():
             link.unlink()

@@ -15,13 +15,14 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
     out = tmp_path / "results"
     command = [sys.executable, "-m", "benchmarks", "--quick", "--sessions", "2", "--browse-seconds", "3",
                "--browse-interval", "1", "--reruns", "1", "--scale", "2", "--no-browser", "--no-variants",
-               "--out", str(out)]
+               "--room-phones", "3", "--room-seconds", "2", "--out", str(out)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
     result = json.loads((out / "latest.json").read_text(encoding="utf-8"))
     assert (out / "latest.md").read_text(encoding="utf-8").startswith("# Benchmark results")
-    assert {"meta", "dataset", "rerun", "payload", "load", "first_paint", "map_breakdown", "errors_total"} <= set(result)
+    assert {"meta", "dataset", "rerun", "payload", "load", "first_paint", "phone", "map_breakdown", "errors_total"} <= set(result)
+    assert result["phone"] == {}  # --no-browser skips it
     assert result["errors_total"] == 0
     assert result["dataset"]["errors"] == 0
     assert result["dataset"]["initiatives"] == 2 * result["dataset"]["initiatives_shipped"]
@@ -50,3 +51,10 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
 
     for size in ("shipped", "large"):
         assert result["map_breakdown"][size]["markers"] > 0
+
+    room = result["room"]  # a tiny room burst: 3 phones over 2 s
+    assert {"load", "vote", "change", "errors", "counts_exact", "projector", "rss_peak_mb"} <= set(room)
+    assert room["errors"] == 0, room["error_samples"]
+    assert room["counts_exact"], (room["tally_expected"], room["tally_recorded"])
+    assert room["voters_recorded"] == 3
+    assert room["projector"]["errors"] == []
