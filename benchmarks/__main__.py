@@ -7,9 +7,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import os
 import platform
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -176,21 +174,10 @@ def paint_phase(args: argparse.Namespace, servers: ServerPool, app: Path, large_
 @contextlib.contextmanager
 def isolated_votes(folder: Path) -> Iterator[None]:
     """Servers started inside keep votes in a throwaway SQLite file (poll POLL open) and sign voters with a throwaway key."""
-    from mc2cm.voters import SECRET_ENV  # noqa: PLC0415
-    from mc2cm.votes import OPEN, VOTES_ENV, SQLiteVoteStore  # noqa: PLC0415
+    from benchmarks.room import fresh_votes  # noqa: PLC0415
 
-    path = folder / "votes.sqlite3"
-    SQLiteVoteStore(path).set_status(POLL, OPEN)
-    saved = {name: os.environ.get(name) for name in (VOTES_ENV, SECRET_ENV)}
-    os.environ.update({VOTES_ENV: str(path), SECRET_ENV: secrets.token_hex(32)})
-    try:
+    with fresh_votes(folder):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def phone_phase(args: argparse.Namespace, servers: ServerPool, app: Path) -> dict[str, Any]:

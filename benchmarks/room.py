@@ -198,8 +198,8 @@ async def _room(server: Server, count: int, seconds: float, every: float) -> dic
 
 
 @contextmanager
-def _fresh_votes(folder: Path) -> Iterator[Path]:
-    """A server started inside keeps votes in a new SQLite file with the poll open."""
+def fresh_votes(folder: Path) -> Iterator[Path]:
+    """A server started inside keeps votes in a new SQLite file with the poll open, and a throwaway signing key."""
     from mc2cm.voters import SECRET_ENV  # noqa: PLC0415
     from mc2cm.votes import OPEN, VOTES_ENV, SQLiteVoteStore  # noqa: PLC0415
 
@@ -224,7 +224,7 @@ def room_burst(app: Path, tmp: Path, log_dir: Path, phones: int, seconds: float)
     from mc2cm.votes import SQLiteVoteStore  # noqa: PLC0415
 
     every = min(3.0, max(0.5, seconds / 10))
-    with _fresh_votes(tmp) as path, streamlit_server(app.with_name("serve.py"), SHIPPED, log_dir) as server:
+    with fresh_votes(tmp) as path, streamlit_server(app.with_name("serve.py"), SHIPPED, log_dir) as server:
         raw = asyncio.run(_room(server, phones, seconds, every))
         server.check_alive()
     store = SQLiteVoteStore(path)
