@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from html import escape
 
 import pandas as pd
@@ -18,19 +17,14 @@ from mc2cm.i18n import is_rtl, join, text
 from mc2cm.plaintext import escape_markdown
 from mc2cm.scenes import poll_options
 from mc2cm.voters import NEW_VOTERS, SUSPICIOUS_PER_CLIENT
-from mc2cm.votes import CLOSED, DEFAULT_PATH, OPEN, VOTES_ENV, PollClosed, VoteStore, open_vote_store
+from mc2cm.votes import CLOSED, OPEN, PollClosed, VoteStore, shared_vote_store
 
 REFRESH_SECONDS = 3
 
 
-@st.cache_resource
-def _store(location: str) -> VoteStore:
-    return open_vote_store(location)
-
-
 def vote_store() -> VoteStore:
     """One store per process and location, created on first use (``$MC2CM_VOTES_DB`` or var/votes.sqlite3)."""
-    return _store(os.environ.get(VOTES_ENV) or str(DEFAULT_PATH))
+    return shared_vote_store()
 
 
 def poll_row(ui: UI, poll_id: str) -> pd.Series | None:

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import streamlit as st
 
 from components.auth import client
-from mc2cm.voters import client_tag, load_secret, new_token, verified_voter
+from mc2cm.voters import client_tag, new_token, shared_secret, verified_voter
 
 COOKIE = "mc2cm_voter"
-
-
-@cache
-def voter_secret() -> bytes:
-    """Read once per process; not a Streamlit cache, which any browser may ask to clear."""
-    return load_secret()
 
 
 def voter_id() -> str:
@@ -23,7 +15,7 @@ def voter_id() -> str:
 
     A cookie the server did not sign is ignored: it cannot stand for another voter.
     """
-    secret = voter_secret()
+    secret = shared_secret()
     voter = verified_voter(st.context.cookies.get(COOKIE), secret)
     if voter:
         return voter
@@ -42,4 +34,4 @@ def voter_id() -> str:
 
 def client_key() -> str:
     """This session's client address as a keyed hash (ballots per address, without keeping addresses)."""
-    return client_tag(voter_secret(), client())
+    return client_tag(shared_secret(), client())

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 SECRET_ENV = "MC2CM_SECRET"  # noqa: S105 - the variable's name, not a secret
@@ -47,6 +48,12 @@ def load_secret(path: Path | str = SECRET_FILE) -> bytes:
         path.unlink(missing_ok=True)
         return load_secret(path)
     return key.encode("ascii")
+
+
+@cache
+def shared_secret() -> bytes:
+    """:func:`load_secret`, read once per process (not in a Streamlit cache, which any browser may clear)."""
+    return load_secret()
 
 
 def _signature(secret: bytes, voter: str) -> str:

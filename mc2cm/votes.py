@@ -18,6 +18,7 @@ import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -200,6 +201,16 @@ class PostgresVoteStore(_SQLVoteStore):
 
     def _write(self) -> Any:
         return self._connect()
+
+
+@cache
+def _shared(target: str) -> VoteStore:
+    return open_vote_store(target)
+
+
+def shared_vote_store() -> VoteStore:
+    """The process's one store for ``$MC2CM_VOTES_DB`` (else ``var/votes.sqlite3``), for every door that takes answers."""
+    return _shared(os.environ.get(VOTES_ENV) or str(DEFAULT_PATH))
 
 
 def open_vote_store(url: str | None = None) -> VoteStore:

@@ -9,10 +9,9 @@ both doors see one voter and one count.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -26,8 +25,8 @@ from mc2cm.auth import client_address, trusted_proxies
 from mc2cm.i18n import is_rtl, join, request_lang, t, text
 from mc2cm.loading import Dataset, data_stamp, default_data_dir, load_dataset
 from mc2cm.scenes import poll_options
-from mc2cm.voters import NEW_VOTERS, client_tag, form_token, form_token_valid, load_secret, new_token, verified_voter
-from mc2cm.votes import DEFAULT_PATH, OPEN, VOTES_ENV, PollClosed, VoteStore, open_vote_store
+from mc2cm.voters import NEW_VOTERS, client_tag, form_token, form_token_valid, new_token, shared_secret, verified_voter
+from mc2cm.votes import OPEN, PollClosed, shared_vote_store
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +40,6 @@ TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-@cache
-def voter_secret() -> bytes:
-    """Read once per process."""
-    return load_secret()
-
-
-@cache
-def _store(location: str) -> VoteStore:
-    return open_vote_store(location)
-
-
-def vote_store() -> VoteStore:
-    """One store per process and location (``$MC2CM_VOTES_DB`` or var/votes.sqlite3), as the Streamlit pages use."""
-    return _store(os.environ.get(VOTES_ENV) or str(DEFAULT_PATH))
 
 
 _LOADING = threading.Lock()
@@ -143,7 +126,7 @@ def _handle(request_lang_: str, poll_id: str, voter_token: str | None, method: s
     polls = data["polls"]
     if not poll_id or poll_id not in polls.index:
         return _notice(lang, 404, t("ballot.not_found", lang), t("poll.unknown", lang)), None
-    secret = voter_secret()
+    secret = shared_secret()
     voter = verified_voter(voter_token, secret)
     new_cookie = None
     if voter is None:
@@ -153,7 +136,7 @@ def _handle(request_lang_: str, poll_id: str, voter_token: str | None, method: s
         voter = verified_voter(new_cookie, secret)
         assert voter is not None  # noqa: S101 - a token we just signed verifies
     poll = polls.loc[poll_id]
-    store = vote_store()
+    store = shared_vote_store()
     options = poll_options(data, str(poll["options"]), lang)
     names = dict(options)
     max_choices: Any = poll["max_choices"]
