@@ -23,7 +23,7 @@ import streamlit as st
 from components.cards import place
 from components.data import current_stamp, dataset
 from components.layout import UI, params_for
-from mc2cm.assets import FIX_POSIX, FIX_WINDOWS, missing_assets
+from mc2cm.assets import ASSETS_FIX, missing_assets
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, text
 from mc2cm.mapping import AREA_COLOURS, MapParts, build_map, render_document
@@ -87,7 +87,7 @@ def map_view(sel: Selection, ui: UI, *, height: int = 560) -> MapParts:
     missing = missing_assets()
     if missing:
         st.warning(ui.t("map.assets_missing", files=", ".join(missing)), icon=":material/map:")
-        st.code(f"{FIX_POSIX}\n# Windows:\n{FIX_WINDOWS}", language="bash")
+        st.code(ASSETS_FIX, language="bash")
     document, parts = map_for(sel, ui.lang)
     if parts.markers.empty:
         st.info(ui.t("map.no_cities"))

@@ -128,12 +128,12 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     """Start the app behind its front door, the same way on Windows, macOS and Linux (no shell needed)."""
-    from mc2cm.assets import FIX_POSIX, FIX_WINDOWS, missing_assets  # noqa: PLC0415
+    from mc2cm.assets import ASSETS_FIX, missing_assets  # noqa: PLC0415
 
     missing = missing_assets()
     if missing:
-        print(f"WARNING: the map's files are not installed ({', '.join(missing)}): the map will stay blank.\n"
-              f"  Fix: {FIX_WINDOWS if os.name == 'nt' else FIX_POSIX}  (then start again)")
+        print(f"WARNING: the map's files are missing from this copy of the app ({', '.join(missing)}): the map will stay"
+              f" blank.\n  Fix: {ASSETS_FIX}  (in the app's folder, or download the app again; then start again)")
     entry = Path(__file__).resolve().parent.parent / "serve.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry), *args.streamlit_options]
     os.chdir(entry.parent)

@@ -1,8 +1,10 @@
 """What the running app has: the map's files, and whether it was started behind its front door.
 
-The map's files come from pinned npm packages (``package-lock.json``) copied by
-``scripts/install_assets.py``; without them the map would stay blank with no
-word why, so the entry point and the map page check for them. ``serve.py``
+The map's files (Leaflet, the Arabic font, the basemap) are committed under
+``static/vendor/``, copied from pinned npm packages by
+``scripts/install_assets.py``; nothing needs Node to run the app. A copy of the
+project without them (a partial download, a deleted folder) would show a blank
+map with no word why, so the entry point and the map page check for them. ``serve.py``
 (the front door: headers, compressed files, the light ``/ballot`` page) marks
 the process, so pages started by a plain ``streamlit run app.py`` can say what
 they lack.
@@ -20,8 +22,7 @@ REQUIRED = (
     "vendor/fonts/fonts.css",
     "vendor/basemap/region.geojson",
 )
-FIX_POSIX = "bash scripts/setup.sh"
-FIX_WINDOWS = "npm ci && .venv\\Scripts\\python scripts\\install_assets.py"
+ASSETS_FIX = "git checkout -- static/vendor"  # restore the committed files (the same on every system)
 FRONT_DOOR_ENV = "MC2CM_FRONT_DOOR"
 SERVE_COMMAND = "python -m mc2cm serve"
 

@@ -117,12 +117,13 @@ UI: Catalog = {
     },
     "map.several_areas": {"en": "Several areas", "fr": "Plusieurs domaines", "ar": "عدة مجالات"},
     "map.assets_missing": {
-        "en": "The map cannot be drawn: its files are not installed on this computer ({files}). Run the set-up "
-              "below in the app's folder, then reload.",
-        "fr": "La carte ne peut pas s'afficher : ses fichiers ne sont pas installés sur cet ordinateur ({files}). "
-              "Lancez l'installation ci-dessous dans le dossier de l'application, puis rechargez.",
-        "ar": "لا يمكن رسم الخريطة: ملفاتها غير مثبّتة على هذا الحاسوب ({files}). شغّل أمر التثبيت أدناه في مجلد "
-              "التطبيق ثم أعد تحميل الصفحة.",
+        "en": "The map cannot be drawn: its files are missing from this copy of the app ({files}). Run the command "
+              "below in the app's folder (or download the app again), then reload.",
+        "fr": "La carte ne peut pas s'afficher : ses fichiers manquent dans cette copie de l'application ({files}). "
+              "Lancez la commande ci-dessous dans le dossier de l'application (ou téléchargez-la à nouveau), puis "
+              "rechargez.",
+        "ar": "لا يمكن رسم الخريطة: ملفاتها ناقصة في هذه النسخة من التطبيق ({files}). شغّل الأمر أدناه في مجلد "
+              "التطبيق (أو نزّل التطبيق من جديد) ثم أعد تحميل الصفحة.",
     },
     "map.online_tiles": {"en": "Online street map (needs internet)", "fr": "Plan en ligne (Internet requis)",
                          "ar": "خريطة الشوارع (تتطلب الإنترنت)"},

@@ -1,8 +1,8 @@
 """The Mediterranean map, built as a folium object without Streamlit.
 
-Everything is served from this machine: Leaflet and jQuery from the app's
-static folder, the basemap from the shipped Natural Earth layer. Online tiles
-are an optional layer, off by default.
+Everything is served from this machine: Leaflet from the app's static folder,
+the basemap from the shipped Natural Earth layer. Online tiles are an optional
+layer, off by default.
 
 No string from the data ever enters a folium element. folium and branca compile
 each element's rendered script a second time as a Jinja2 template, so a city
@@ -34,7 +34,6 @@ from mc2cm.metrics import city_summary
 STATIC_PREFIX = "/app/static/vendor"
 LOCAL_JS = [
     ("leaflet", f"{STATIC_PREFIX}/leaflet/leaflet.js"),
-    ("jquery", f"{STATIC_PREFIX}/jquery/jquery.min.js"),  # folium's Popup needs it
 ]
 LOCAL_CSS = [
     ("leaflet_css", f"{STATIC_PREFIX}/leaflet/leaflet.css"),

@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Copy pinned front-end assets from node_modules/ into static/vendor/.
 
-Run after `npm ci` (which installs the exact versions in package-lock.json):
+``static/vendor/`` is part of the repository, so running the app needs neither
+Node nor this script (issue 11: the facilitator's laptop gets the map from the
+project's own files). This script is for the maintainer who bumps a version in
+package.json, and for the test that checks the committed files still are the
+pinned packages' files:
 
     npm ci
-    python scripts/install_assets.py
+    python scripts/install_assets.py           # refresh static/vendor/
+    python scripts/install_assets.py --check   # change nothing; exit 1 if a file differs
 
-Produces (git-ignored, safe to delete and regenerate at any time):
+Produces:
 
     static/vendor/leaflet/leaflet.js, leaflet.css, images/*, LICENSE
-    static/vendor/jquery/jquery.min.js, LICENSE.txt   (folium.Popup needs $)
     static/vendor/fonts/*.woff2, fonts.css, LICENSE-OFL.txt
 
 Pure standard library; idempotent (files that are already identical are left
@@ -29,7 +33,6 @@ NODE_MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "static" / "vendor"
 
 LEAFLET_DIR = NODE_MODULES / "leaflet"
-JQUERY_DIR = NODE_MODULES / "jquery"
 FONT_PACKAGE = "@fontsource/noto-naskh-arabic"
 FONT_DIR = NODE_MODULES / FONT_PACKAGE
 FONT_SLUG = "noto-naskh-arabic"
@@ -49,28 +52,40 @@ def rel(path: Path) -> str:
         return str(path)
 
 
+CHECK_ONLY = False  # --check: report what differs, write nothing
+DIFFERENT: list[str] = []
+
+
 def copy_file(src: Path, dst: Path) -> None:
     if not src.is_file():
         raise AssetError(f"missing source file {rel(src)}; run npm ci first")
-    dst.parent.mkdir(parents=True, exist_ok=True)
     if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
         print(f"unchanged {rel(dst)}")
         return
+    if CHECK_ONLY:
+        DIFFERENT.append(rel(dst))
+        print(f"differs   {rel(dst)}")
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dst)
     print(f"copied    {rel(src)} -> {rel(dst)}")
 
 
 def write_text(dst: Path, text: str) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
     if dst.is_file() and dst.read_text(encoding="utf-8") == text:
         print(f"unchanged {rel(dst)}")
         return
+    if CHECK_ONLY:
+        DIFFERENT.append(rel(dst))
+        print(f"differs   {rel(dst)}")
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
     dst.write_text(text, encoding="utf-8")
     print(f"wrote     {rel(dst)}")
 
 
 def check_node_modules() -> None:
-    missing = [p for p in (LEAFLET_DIR, JQUERY_DIR, FONT_DIR) if not (p / "package.json").is_file()]
+    missing = [p for p in (LEAFLET_DIR, FONT_DIR) if not (p / "package.json").is_file()]
     if missing:
         names = ", ".join(rel(p) for p in missing)
         raise AssetError(
@@ -90,14 +105,6 @@ def install_leaflet() -> None:
     for img in images:
         copy_file(img, out / "images" / img.name)
     copy_file(LEAFLET_DIR / "LICENSE", out / "LICENSE")
-
-
-def install_jquery() -> None:
-    # folium renders Popup contents with $(`...`)[0] (and uses $(document).ready
-    # and $.ajax in a few places), so the local build needs jQuery too.
-    out = VENDOR / "jquery"
-    copy_file(JQUERY_DIR / "dist" / "jquery.min.js", out / "jquery.min.js")
-    copy_file(JQUERY_DIR / "LICENSE.txt", out / "LICENSE.txt")
 
 
 def unicode_ranges() -> dict[str, str]:
@@ -147,16 +154,24 @@ def install_basemap() -> None:
     copy_file(ROOT / "data" / "basemap" / "region.geojson", VENDOR / "basemap" / "region.geojson")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    global CHECK_ONLY  # noqa: PLW0603  (one flag for a one-shot script)
+    CHECK_ONLY = "--check" in (sys.argv[1:] if argv is None else argv)
     try:
         check_node_modules()
         install_leaflet()
-        install_jquery()
         install_fonts()
         install_basemap()
     except (AssetError, OSError) as exc:
         print(f"install_assets: error: {exc}", file=sys.stderr)
         return 1
+    if CHECK_ONLY:
+        if DIFFERENT:
+            print(f"install_assets: {len(DIFFERENT)} file(s) in {rel(VENDOR)} differ from the pinned packages;"
+                  " run `python scripts/install_assets.py` and commit them", file=sys.stderr)
+            return 1
+        print(f"done: {rel(VENDOR)} matches the pinned packages")
+        return 0
     print(f"done: assets in {rel(VENDOR)}")
     return 0
 

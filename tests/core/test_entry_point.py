@@ -36,7 +36,7 @@ def test_serve_starts_the_front_door_without_bash_on_path(tmp_path: Path) -> Non
 
 
 def test_missing_map_files_are_named_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert assets.missing_assets() == [], "run scripts/setup.sh: the shipped static/vendor is incomplete"
+    assert assets.missing_assets() == [], "the committed static/vendor is incomplete: git checkout -- static/vendor"
     assert assets.missing_assets(tmp_path) == list(assets.REQUIRED)
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415
 
@@ -45,4 +45,4 @@ def test_missing_map_files_are_named_with_the_fix(tmp_path: Path, monkeypatch: p
     at.query_params["lang"] = "en"
     at.switch_page("pages/map.py").run()
     assert any("not-installed.js" in w.value for w in at.warning)
-    assert any(assets.FIX_POSIX in c.value for c in at.code)
+    assert any(assets.ASSETS_FIX in c.value for c in at.code)
