@@ -35,6 +35,7 @@ MAP_FRAME = 'iframe[title="st.iframe"]'
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     subprocess.run([sys.executable, "-m", "web.precompress"], cwd=ROOT, check=True, timeout=1800)
+    subprocess.run([sys.executable, "-m", "web.fonts"], cwd=ROOT, check=True, timeout=600)  # also set-up's
     with streamlit_server(ROOT / "data") as url:
         yield url
 
@@ -186,3 +187,34 @@ def test_a_phone_downloads_a_fraction_for_the_map(browser: Browser, server: str,
     assert encodings[biggest_bundle(server)] == "br"  # Chromium asks for br, even over http to this host
     assert encodings[LEAFLET] == "br"  # inside the map's frame
     assert after < before / 2
+
+
+# Width of each icon element in ems: a drawn icon is 1 em wide; its name in letters ("expand_more") is several.
+ICON_WIDTHS = """() => [...document.querySelectorAll('[data-testid=stIconMaterial], [data-testid=stAlertDynamicIcon]')]
+    .map(e => [e.textContent, e.getBoundingClientRect().width / parseFloat(getComputedStyle(e).fontSize)])"""
+NOT_AN_ICON = """() => { const e = document.createElement('span'); e.textContent = 'not_an_icon_name';
+    e.style.fontFamily = getComputedStyle(document.querySelector('[data-testid=stIconMaterial]')).fontFamily;
+    document.body.append(e); const w = e.getBoundingClientRect().width / parseFloat(getComputedStyle(e).fontSize);
+    e.remove(); return w }"""
+
+
+@pytest.mark.parametrize("path", ["/map?lang=ar", "/initiatives?lang=en", "/present?lang=fr"])
+def test_phones_get_the_cut_icon_font_and_every_icon_still_draws(browser: Browser, server: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    fonts: dict[str, int] = {}
+    page.on("response", lambda response: fonts.__setitem__(urlsplit(response.url).path.rsplit("/", 1)[-1],
+                                                            len(response.body())) if ".woff" in response.url else None)
+    page.goto(f"{server}{path}")
+    wait_idle(page)
+    page.wait_for_selector("[data-testid=stIconMaterial]", state="attached", timeout=60_000)
+    page.evaluate("() => document.fonts.ready")
+    widths = page.evaluate(ICON_WIDTHS)
+    control = page.evaluate(NOT_AN_ICON)
+    context.close()
+    assert widths, "no icons on the page"
+    assert control > 4, "the measure cannot tell an icon from its name"  # the control: letters are wide
+    assert [(name, round(width, 1)) for name, width in widths if width > 1.5] == []
+    assert not [name for name in fonts if name.startswith("SourceSans")], fonts  # the device's font draws text
+    icon = next(size for name, size in fonts.items() if name.startswith("MaterialSymbols"))
+    assert icon < 100_000  # 66 kB cut from 374 kB (Streamlit 1.67)
