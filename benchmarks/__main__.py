@@ -184,9 +184,11 @@ def phone_phase(args: argparse.Namespace, servers: ServerPool, app: Path) -> dic
     """Slow 4G, phone viewport: the one-line app, the app without and with its front door (br and gzip)."""
     from benchmarks.phone import phone_profile  # noqa: PLC0415
 
-    # The front door sends the stored brotli/gzip copies; make sure they exist (quick once built).
+    # The front door sends the stored brotli/gzip copies and the cut icon font; make sure they exist (quick once built).
     built = subprocess.run([sys.executable, "-m", "web.precompress"], cwd=app.parent, capture_output=True, text=True,
                            timeout=900, check=False)
+    cut = subprocess.run([sys.executable, "-m", "web.fonts"], cwd=app.parent, capture_output=True, text=True,
+                         timeout=600, check=False)
     with ExitStack() as up:
         base = up.enter_context(servers.use(BASELINE, None))
         plain = up.enter_context(servers.use(app, SHIPPED))
@@ -203,6 +205,7 @@ def phone_phase(args: argparse.Namespace, servers: ServerPool, app: Path) -> dic
         for server in (base, plain, door):
             server.check_alive()
     result["precompress"] = {"returncode": built.returncode, "output": (built.stdout + built.stderr)[-500:]}
+    result["icon_font"] = {"returncode": cut.returncode, "output": (cut.stdout + cut.stderr)[-500:]}
     base_row = result.get("targets", {}).get(PHONE_BASELINE, {})
     for row in result.get("targets", {}).values():
         for key in ("first_bytes", "first_ready_ms", "second_bytes", "second_ready_ms"):
