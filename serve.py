@@ -4,7 +4,7 @@
 ``web/`` adds what a plain ``streamlit run app.py`` cannot: security headers on
 every response, guarded internal endpoints, static files sent as the brotli
 or gzip copies made at set-up, fonts a phone need not download left out
-(``web/fonts.py``), and the light ballot page (``/ballot``).
+and what a page will need announced early (``web/fonts.py``, ``web/startpage.py``), and the light ballot page (``/ballot``).
 """
 
 import os
@@ -19,9 +19,11 @@ from web.ballot import ballot
 from web.compress import PrecompressedStatic
 from web.fonts import LighterFonts
 from web.frontdoor import FrontDoor
+from web.startpage import LighterStartPage
 
 os.environ[FRONT_DOOR_ENV] = "1"  # pages can tell they are behind the front door (mc2cm.assets.front_door_active)
 # The first is outermost: the front door's headers land on the compressed answers too.
 app = st.App(Path(__file__).with_name("app.py"),
              routes=[Route("/ballot", ballot, methods=["GET", "POST"])],  # the light ballot the QR code opens
-             middleware=[Middleware(FrontDoor), Middleware(LighterFonts), Middleware(PrecompressedStatic)])
+             middleware=[Middleware(FrontDoor), Middleware(LighterStartPage), Middleware(LighterFonts),
+                         Middleware(PrecompressedStatic)])

@@ -17,12 +17,12 @@ already, so precompression cannot shrink them:
   interface font instead (``system-ui`` first, ``.streamlit/config.toml``), but
   Streamlit still fetches Source Sans on a first visit: ``index.html``
   preloads it, and the page draws its first frame in the default theme before
-  the app's theme arrives over the websocket. ``without_unused_text_font``
-  drops the preload and declares the name "Source Sans" as the device's own
-  fonts (``local()``), after Streamlit's stylesheet, so nothing downloads it.
-  With a theme that does use Source Sans the page is left alone.
+  the app's theme arrives over the websocket. ``web/startpage.py`` drops the
+  preload and declares the name "Source Sans" as the device's own fonts
+  (``DEVICE_TEXT_FONT``, ``local()`` only), so nothing downloads it. With a
+  theme that does use Source Sans the page is left alone.
 
-``LighterFonts`` (ASGI middleware, ``serve.py``) serves both. The cut font goes
+``LighterFonts`` (ASGI middleware, ``serve.py``) serves the cut font. It goes
 out under the original URL with ``Cache-Control: no-cache`` and an ETag of its
 content, not as immutable: the next version of the app may use an icon this
 cut lacks, and a browser must then fetch the new cut, not keep the old one.
@@ -31,7 +31,6 @@ cut lacks, and a browser must then fetch the new cut, not keep the old one.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import io
 import logging
@@ -49,7 +48,7 @@ from starlette.responses import FileResponse, Response
 from streamlit import config
 
 from web.compress import etag_matches
-from web.frontdoor import ASGIApp, Message, Receive, Scope, Send
+from web.frontdoor import ASGIApp, Receive, Scope, Send
 from web.precompress import ROOT, Tree, streamlit_tree, write_atomic
 
 ICON_FONT_GLOB = "MaterialSymbols-*.woff2"
@@ -57,7 +56,6 @@ ICON_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # an icon is typed as it
 APP_SOURCES = ("app.py", "pages", "components")
 _ICON_IN_CODE = re.compile(r":material/([a-z0-9_]+):")
 _WORD_IN_BUNDLE = re.compile(r"[a-z0-9_]{2,}")
-_TEXT_FONT_PRELOAD = re.compile(rb'<link\s+rel="preload"\s+href="[^"]*/SourceSans[^"]*"[^>]*>\s*', re.IGNORECASE)
 DEFAULT_TEXT_FONT = "Source Sans"
 DEVICE_FONTS = 'local("Segoe UI"), local("Roboto"), local("Helvetica Neue"), local("Arial"), local("DejaVu Sans")'
 # Later rules win over Streamlit's for the same family and descriptors (CSS Fonts 4, "font-face rule" matching).
@@ -162,19 +160,11 @@ def uses_default_font(font: object) -> bool:
                                     for family in families)
 
 
-def without_unused_text_font(html: bytes) -> bytes:
-    """Streamlit's ``index.html`` with its default text font neither preloaded nor downloaded (see the module's note)."""
-    if b"</head>" not in html:
-        return html
-    html = _TEXT_FONT_PRELOAD.sub(b"", html, count=1)
-    return html.replace(b"</head>", b"<style>" + DEVICE_TEXT_FONT + b"</style></head>", 1)
-
-
 class LighterFonts:
-    """ASGI middleware: the cut icon font under the original URL; pages that do not fetch an unused text font."""
+    """ASGI middleware: the cut icon font under the original URL (``web/startpage.py`` does the text font)."""
 
     def __init__(self, app: ASGIApp, tree: Tree | None = None, base_url: str | None = None,
-                 *, root: Path = ROOT, device_font: bool | None = None, build: bool = True) -> None:
+                 *, root: Path = ROOT, build: bool = True) -> None:
         self.app = app
         self.tree = tree or streamlit_tree()
         base = (config.get_option("server.baseUrlPath") if base_url is None else base_url) or ""
@@ -182,8 +172,6 @@ class LighterFonts:
         font = icon_font(self.tree.source)
         self.font_url = f"{prefix}static/media/{font.name}" if font else None  # Streamlit serves static/static/ at /static/
         self.subset = subset_path(self.tree, font, icon_names_in_app(root)) if font else None
-        self.device_font = not uses_default_font(config.get_option("theme.font")) if device_font is None \
-            else device_font
         if build and self.subset is not None and not self.subset.is_file():
             threading.Thread(target=_build_quietly, args=(self.tree, root), name="icon-font", daemon=True).start()
 
@@ -196,9 +184,6 @@ class LighterFonts:
             if found is not None:
                 await self._send_subset(scope, receive, send, found)
                 return
-        if self.device_font and scope.get("method") == "GET":
-            await self.app(scope, receive, _lighter_page(send))
-            return
         await self.app(scope, receive, send)
 
     def _subset_stat(self) -> tuple[Path, int] | None:
@@ -219,42 +204,6 @@ class LighterFonts:
             await Response(status_code=304, headers=headers)(scope, receive, send)
             return
         await FileResponse(path, headers=headers, media_type="font/woff2")(scope, receive, send)
-
-
-def _lighter_page(send: Send) -> Send:
-    """Hold back a 200 HTML answer, make its text font the device's, fix its length; any other answer passes as it comes."""
-    held: list[Message] = []
-    body: list[bytes] = []
-
-    async def send_lighter(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = {name.lower(): value for name, value in message.get("headers", [])}
-            if message.get("status") == 200 and headers.get(b"content-type", b"").startswith(b"text/html") \
-                    and headers.get(b"content-encoding", b"gzip") in (b"gzip", b"identity") \
-                    and int(headers.get(b"content-length", b"0") or 0) <= 256_000:
-                held.append(message)
-                return
-            await send(message)
-            return
-        if not held or message["type"] != "http.response.body":
-            await send(message)
-            return
-        body.append(message.get("body", b""))
-        if message.get("more_body"):
-            return
-        start = held.pop()
-        data = b"".join(body)
-        gzipped = any(name.lower() == b"content-encoding" and value == b"gzip" for name, value in start["headers"])
-        page = gzip.decompress(data) if gzipped else data
-        lighter = without_unused_text_font(page)
-        if lighter != page:
-            data = gzip.compress(lighter, compresslevel=6, mtime=0) if gzipped else lighter
-            start["headers"] = [(name, str(len(data)).encode() if name.lower() == b"content-length" else value)
-                                for name, value in start["headers"]]
-        await send(start)
-        await send({"type": "http.response.body", "body": data, "more_body": False})
-
-    return send_lighter
 
 
 def _build_quietly(tree: Tree, root: Path) -> None:

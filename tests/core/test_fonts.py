@@ -7,7 +7,6 @@ real browser that every icon on the pages is still drawn as an icon.
 
 from __future__ import annotations
 
-import gzip
 import io
 from pathlib import Path
 from typing import Any
@@ -71,10 +70,7 @@ def test_the_cut_is_named_for_the_apps_icons(tmp_path: Path) -> None:
     assert fonts.subset_path(tree, ORIGINAL, {"map"}) != fonts.subset_path(tree, ORIGINAL, {"map", "home"})
 
 
-# -- the text font ---------------------------------------------------------------------------------------------
-
-INDEX = (STREAMLIT_STATIC / "index.html").read_bytes()
-
+# -- the text font: which themes draw in Source Sans (web/startpage.py leaves those pages alone) ----------------
 
 @pytest.mark.parametrize(("font", "default"), [
     (None, True), ("", True), ("sans-serif", True), ("sans serif", True), ("'Source Sans', serif", True),
@@ -85,36 +81,17 @@ def test_which_themes_draw_in_source_sans(font: str | None, default: bool) -> No
     assert fonts.uses_default_font(font) is default
 
 
-def test_the_page_neither_preloads_nor_fetches_source_sans() -> None:
-    assert b"SourceSansVF-Upright" in INDEX  # the control: Streamlit's page preloads it
-    page = fonts.without_unused_text_font(INDEX)
-    assert b"SourceSansVF" not in page
-    assert page.index(b"<style>@font-face") > page.index(b'rel="stylesheet"')  # after Streamlit's own rule: it wins
-    assert page.count(b'font-family:"Source Sans"') == 2  # upright and italic
-    assert b"url(" not in fonts.DEVICE_TEXT_FONT
-    assert fonts.without_unused_text_font(b"<p>no head</p>") == b"<p>no head</p>"
-
-
 # -- the middleware -------------------------------------------------------------------------------------------
 
-async def streamlit_page(scope: Any, receive: Any, send: Any) -> None:
-    """Streamlit's answer for a page path: index.html, gzipped in two chunks; a plain text answer otherwise."""
-    if scope["path"].startswith("/static/"):
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"font/woff2")]})
-        await send({"type": "http.response.body", "body": b"the whole font"})
-        return
-    body = gzip.compress(INDEX)
-    await send({"type": "http.response.start", "status": 200, "headers": [
-        (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-        (b"content-encoding", b"gzip"), (b"etag", b'"stock"')]})
-    await send({"type": "http.response.body", "body": body[:100], "more_body": True})
-    await send({"type": "http.response.body", "body": body[100:], "more_body": False})
+async def streamlit_static(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"font/woff2")]})
+    await send({"type": "http.response.body", "body": b"the whole font"})
 
 
-def lighter(tmp_path: Path, *, device_font: bool = True, built: bool = True) -> fonts.LighterFonts:
+def lighter(tmp_path: Path, *, built: bool = True) -> fonts.LighterFonts:
     assert ORIGINAL is not None
     tree = Tree(STREAMLIT_STATIC, tmp_path)
-    door = fonts.LighterFonts(streamlit_page, tree, base_url="", device_font=device_font, build=False)
+    door = fonts.LighterFonts(streamlit_static, tree, base_url="", build=False)
     if built:
         assert door.subset is not None
         door.subset.parent.mkdir(parents=True)
@@ -132,17 +109,3 @@ def test_the_cut_font_goes_out_under_the_original_url_and_is_revalidated(tmp_pat
     status, again, body = call(door, url, {"if-none-match": headers["etag"]})  # type: ignore[arg-type]
     assert (status, body, again["etag"]) == (304, b"", headers["etag"])
     assert call(lighter(tmp_path / "other", built=False), url)[2] == b"the whole font"  # type: ignore[arg-type]
-
-
-def test_pages_come_without_the_text_font_and_with_the_right_length(tmp_path: Path) -> None:
-    status, headers, body = call(lighter(tmp_path), "/map", {"accept-encoding": "gzip"})  # type: ignore[arg-type]
-    page = gzip.decompress(body)
-    assert (status, headers["content-encoding"], headers["etag"]) == (200, "gzip", '"stock"')
-    assert int(headers["content-length"]) == len(body)
-    assert b"SourceSansVF" not in page
-    assert b"<style>@font-face" in page
-
-
-def test_control_a_theme_in_source_sans_gets_the_page_as_streamlit_sends_it(tmp_path: Path) -> None:
-    _, _, body = call(lighter(tmp_path, device_font=False), "/map")  # type: ignore[arg-type]
-    assert gzip.decompress(body) == INDEX
