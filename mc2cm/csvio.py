@@ -4,13 +4,21 @@ Excel writes UTF-8 with a BOM, or cp1256 for Arabic in older versions; French
 locales use ``;`` separators and decimal commas; Windows uses CRLF. Everything
 here turns such bytes into a clean table of strings, or says precisely why it
 cannot. Nothing falls back to latin-1: that would silently garble Arabic.
+
+Cell values in a spreadsheet's locale become the schema's canonical form with
+:func:`normalise_cell` (one pure function the validator, the loader and the
+editor can all call): decimal commas, day-first dates (``25/06/2019``) and the
+booleans French and Arabic Excel write (``VRAI``/``FAUX``, ``صحيح``/``خطأ``).
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
+import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -150,6 +158,8 @@ def read_csv_bytes(data: bytes) -> ReadTable:
         notes.append("UTF-8 with BOM (Excel) read as UTF-8")
     if encoding == "cp1256":
         notes.append("Arabic Windows encoding (cp1256) converted to UTF-8")
+    elif encoding == "cp1252":
+        notes.append("Western Windows encoding (cp1252, Excel's plain 'CSV') read; it cannot hold Arabic")
     if delimiter != ",":
         notes.append(f"'{'tab' if delimiter == chr(9) else delimiter}' separators read")
     if had_crlf:
@@ -172,6 +182,153 @@ def normalise_decimal_comma(value: str) -> str:
     if _DECIMAL_COMMA.match(stripped):
         return stripped.replace(",", ".")
     return value
+
+
+class CellValueError(ValueError):
+    """A cell in a form we recognise that still cannot be read: a date that does not
+    exist, or one that could be read two ways. ``code`` names the kind."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_ISO_DATE = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
+# What Excel writes for TRUE and FALSE in English, French and Arabic, and the
+# yes/no words of the same languages; compared case-insensitively.
+TRUE_WORDS = frozenset({"true", "1", "yes", "vrai", "oui", "صحيح"})
+FALSE_WORDS = frozenset({"false", "0", "no", "faux", "non", "خطأ"})
+
+
+def _existing_date(year: int, month: int, day: int, written: str) -> str:
+    """``YYYY-MM-DD`` of a date given by its parts, or why no such day exists."""
+    def impossible(why: str) -> CellValueError:
+        return CellValueError("impossible-date", f"The date '{written}' does not exist: {why}. "
+                                                 "Check the day and the month, or write it as YEAR-MONTH-DAY (2019-06-25).")
+    if year < 1:
+        raise impossible(f"there is no year {year}")
+    if not 1 <= month <= 12:
+        raise impossible(f"there is no month {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise impossible(f"{_MONTHS[month - 1]} {year} has {last} days" if day else "there is no day 0")
+    return dt.date(year, month, day).isoformat()
+
+
+def normalise_date(value: str, *, day_first: bool = False) -> str:
+    """A date as Excel may write it → ``YYYY-MM-DD``; a shape we do not know is returned unchanged.
+
+    ``2019-06-25`` (also with ``/`` or ``.``) is year-month-day. ``25/06/2019``,
+    ``25-06-2019`` and ``25.06.2019`` are day first, the order French and Arabic
+    Excel write. Such a date is read when it can only mean one thing: the day is
+    above 12, or day and month are equal, or ``day_first`` says the file comes from
+    a day-first spreadsheet (see :func:`is_day_first_locale`). ``03/04/2019`` in a
+    file that gives no such sign could be 3 April or 4 March and is refused, as is a
+    date that does not exist (``31/02/2020``, ``2020-02-31``) or reads as month first
+    (``06/25/2019``: there is no month 25). Raises :class:`CellValueError`.
+    """
+    text = value.strip()
+    if iso := _ISO_DATE.match(text):
+        return _existing_date(int(iso[1]), int(iso[3]), int(iso[4]), text)
+    found = _DAY_MONTH_YEAR.match(text)
+    if not found:
+        return value
+    first, second, year = int(found[1]), int(found[3]), int(found[4])
+    if second > 12 and 1 <= first <= 12:
+        raise CellValueError("impossible-date",
+                             f"The date '{text}' does not exist when read day first (DD{found[2]}MM{found[2]}YYYY, "
+                             f"as French and Arabic Excel write it): there is no month {second}. Write it as "
+                             f"YEAR-MONTH-DAY, e.g. {year}-{first:02d}-{second:02d} for {second} {_MONTHS[first - 1]}.")
+    if 1 <= first <= 12 and 1 <= second <= 12 and first != second and not day_first:
+        raise CellValueError("ambiguous-date",
+                             f"The date '{text}' can be read two ways: {first} {_MONTHS[second - 1]} or "
+                             f"{second} {_MONTHS[first - 1]} {year}. Write it as YEAR-MONTH-DAY: "
+                             f"{year}-{second:02d}-{first:02d} for {first} {_MONTHS[second - 1]}.")
+    return _existing_date(year, second, first, text)
+
+
+def normalise_boolean(value: str) -> str:
+    """``VRAI``/``FAUX``, ``صحيح``/``خطأ``, ``oui``/``non``, ``TRUE``, ``yes``, ``1`` … → ``true``/``false``.
+
+    Anything else is returned unchanged (the schema check then says it is not a boolean).
+    """
+    word = value.strip().casefold()
+    if word in TRUE_WORDS:
+        return "true"
+    if word in FALSE_WORDS:
+        return "false"
+    return value
+
+
+def normalise_cell(value: str, field_type: str, *, day_first: bool = False) -> str:
+    """One cell as the schema's canonical text for its Table Schema ``type``.
+
+    Numbers lose a decimal comma, dates become ``YYYY-MM-DD``, booleans ``true`` or
+    ``false``; strings and unknown shapes come back unchanged. Raises
+    :class:`CellValueError` for a date that does not exist or could mean two days.
+    """
+    if not value.strip():
+        return value
+    if field_type in ("number", "integer"):
+        return normalise_decimal_comma(value)
+    if field_type == "date":
+        return normalise_date(value, day_first=day_first)
+    if field_type == "boolean":
+        return normalise_boolean(value)
+    return value
+
+
+# UTF-8 Arabic letters are two bytes, D8-DB then 80-BF. Read as Windows-1252 or
+# latin-1 they show as Ø, Ù, Ú or Û followed by one of these (� where 1252 has no letter).
+_CONTINUATION_AS_1252 = "".join(
+    sorted({bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0xC0)}
+           | {chr(b) for b in range(0x80, 0xC0)}))
+_ARABIC_AS_1252 = re.compile("[\u00d8-\u00db][" + re.escape(_CONTINUATION_AS_1252) + "]")
+_QUESTION_RUN = re.compile(r"\?{2,}")
+
+
+def has_arabic(text: str) -> bool:
+    return bool(_ARABIC.search(text))
+
+
+def arabic_loss(text: str) -> str | None:
+    """How Arabic was lost from ``text``, if it shows: ``"question-marks"`` or ``"mojibake"``.
+
+    Saved in a Windows-1252 ("ANSI", French Excel's "CSV (séparateur : point-virgule)")
+    file, every Arabic letter becomes ``?``. UTF-8 opened as Windows-1252 and saved
+    again turns ``ال`` into ``Ø§Ù„``. A text that still holds Arabic letters lost nothing.
+    """
+    if not text or has_arabic(text):
+        return None
+    if len(_ARABIC_AS_1252.findall(text)) >= 2:
+        return "mojibake"
+    visible = [c for c in text if not c.isspace()]
+    if _QUESTION_RUN.search(text) or (visible and visible.count("?") * 2 >= len(visible)):
+        return "question-marks"
+    return None
+
+
+def is_day_first_locale(read: ReadTable) -> bool:
+    """Whether the file came from a spreadsheet that writes dates day first.
+
+    Excel uses ``;`` between cells where the locale's decimal mark is a comma
+    (French and most European locales), and cp1256 in Arabic Windows: both
+    write ``DD/MM/YYYY``. A plain comma file from an English Excel gives no sign.
+    """
+    return read.delimiter == ";" or read.encoding == "cp1256"
+
+
+def shows_day_first(values: Iterable[str]) -> bool:
+    """Whether some date among ``values`` can only be day first (``25/06/2019``)."""
+    for value in values:
+        found = _DAY_MONTH_YEAR.match(value.strip())
+        if found and int(found[1]) > 12 >= int(found[3]):
+            return True
+    return False
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

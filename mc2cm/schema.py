@@ -6,15 +6,26 @@ Project-specific hints live in ``mc2cm:``-prefixed field properties, which
 Frictionless keeps and ignores:
 
 * ``mc2cm:list`` — the cell holds several values separated by ``|``;
-* ``mc2cm:items`` — what each list item must be: ``{"enum": [...]}`` or
-  ``{"reference": "<table>"}`` (an ``id`` of that table).
+* ``mc2cm:items`` — what each list item must be: ``{"enum": [...]}``,
+  ``{"reference": "<table>"}`` (an ``id`` of that table) or ``{"pattern": "..."}``.
+
+A list column's item pattern needs no ``mc2cm:items`` when its Frictionless
+``pattern`` has the usual list shape ``ITEM(\\|ITEM)*``: the item pattern is
+read from it (see :func:`list_item_pattern`), so each item of every list is
+checked against what the schema already says.
+
+Every table's schema says ``"fieldsMatch": "subset"`` (Table Schema v2): a file
+must hold every column of the schema and may hold more. A helper column added in
+Excel is then a warning for the validator and no error for ``frictionless
+validate``; a missing column is an error for both.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +51,12 @@ class FieldSpec:
     is_list: bool = False
     item_enum: tuple[str, ...] = ()
     item_reference: str | None = None
+    item_pattern: str | None = None
+
+    @property
+    def has_item_rules(self) -> bool:
+        """Whether each ``|`` item of this list column is checked on its own."""
+        return bool(self.item_enum or self.item_reference or self.item_pattern)
 
     @property
     def is_translation(self) -> bool:
@@ -114,9 +131,25 @@ class PackageSpec:
         return found
 
 
+# ``ITEM(\|ITEM)*``: a whole-cell pattern that repeats one item pattern after ``|``.
+_LIST_PATTERN = re.compile(r"^(?P<item>.+)\(\\\|(?P=item)\)\*$")
+
+
+def list_item_pattern(pattern: str | None) -> str | None:
+    """The item pattern of a list pattern: ``"[A-Z]{2}(\\|[A-Z]{2})*"`` → ``"[A-Z]{2}"``.
+
+    ``None`` when the pattern does not have that shape (then only the whole cell is checked).
+    """
+    if not pattern:
+        return None
+    found = _LIST_PATTERN.match(pattern)
+    return found.group("item") if found else None
+
+
 def _field_spec(desc: dict[str, Any]) -> FieldSpec:
     cons = desc.get("constraints", {})
     items = desc.get("mc2cm:items", {})
+    is_list = bool(desc.get("mc2cm:list", False))
     return FieldSpec(
         name=desc["name"],
         type=desc.get("type", "string"),
@@ -127,9 +160,10 @@ def _field_spec(desc: dict[str, Any]) -> FieldSpec:
         minimum=cons.get("minimum"),
         maximum=cons.get("maximum"),
         pattern=cons.get("pattern"),
-        is_list=bool(desc.get("mc2cm:list", False)),
+        is_list=is_list,
         item_enum=tuple(items.get("enum", ())),
         item_reference=items.get("reference"),
+        item_pattern=items.get("pattern") or (list_item_pattern(cons.get("pattern")) if is_list else None),
     )
 
 
@@ -166,10 +200,16 @@ def parse_descriptor(descriptor: dict[str, Any]) -> PackageSpec:
     )
 
 
-@cache
-def _load(path: Path) -> PackageSpec:
+@lru_cache(maxsize=16)  # one per version of a descriptor read
+def _parse(path: Path, mtime_ns: int, size: int) -> PackageSpec:
+    del mtime_ns, size  # the cache key: an edited descriptor is read again
     with path.open(encoding="utf-8") as fh:
         return parse_descriptor(json.load(fh))
+
+
+def _load(path: Path) -> PackageSpec:
+    stat = path.stat()
+    return _parse(path, stat.st_mtime_ns, stat.st_size)
 
 
 def package_spec(data_dir: Path | str | None = None) -> PackageSpec:

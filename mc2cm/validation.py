@@ -4,13 +4,26 @@ A validation report is a list of :class:`Problem` rows, so tests and the UI
 can assert on them. Frictionless checks types and constraints; this module
 adds the message layer (plain words, spreadsheet row numbers) and the
 cross-table rules: references, ``|`` list items, coordinates inside their
-country, scope consistency.
+country, scope consistency, Arabic lost to an encoding.
+
+Parity with the reference tool. ``python -m mc2cm validate`` never calls valid
+what ``frictionless validate data/datapackage.json`` calls invalid in the
+content of a table: a Frictionless error is dropped only where one of our own
+errors names the same cell (:func:`unexplained_reference_problems`). What we
+accept and Frictionless does not is the *form* Excel writes, which a save turns
+into the canonical form (UTF-8, ``,``, LF, schema column order): a BOM, ``;`` or
+tab separators, CRLF, cp1256, decimal commas, day-first dates, ``VRAI``/``FAUX``,
+spaces around a cell, blank lines, empty cells or nameless empty columns beyond
+the last column. Columns the schema does not know are a warning on both sides
+(``"fieldsMatch": "subset"`` in the schema; see :func:`read_table`).
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +34,17 @@ from frictionless import Resource, Schema
 
 from mc2cm import geo
 from mc2cm.csvio import _FORMULA_START as FORMULA_START  # what the CSV export neutralises
-from mc2cm.csvio import CSVReadError, normalise_decimal_comma, read_csv_bytes
-from mc2cm.schema import LANGS, FieldSpec, PackageSpec, TableSpec, package_spec, split_list
+from mc2cm.csvio import (
+    CellValueError,
+    CSVReadError,
+    arabic_loss,
+    has_arabic,
+    is_day_first_locale,
+    normalise_cell,
+    read_csv_bytes,
+    shows_day_first,
+)
+from mc2cm.schema import LANGS, FieldSpec, PackageSpec, TableSpec, package_spec
 
 Severity = Literal["error", "warning", "info"]
 
@@ -30,8 +52,8 @@ _LANG_NAMES = {"en": "English", "fr": "French", "ar": "Arabic"}
 _TYPE_HINTS = {
     "number": "Write a number such as 36.7167 (a decimal point or a decimal comma).",
     "integer": "Write a whole number such as 2019.",
-    "date": "Write the date as YEAR-MONTH-DAY, for example 2019-06-25.",
-    "boolean": "Write true or false.",
+    "date": "Write the date as YEAR-MONTH-DAY, for example 2019-06-25 (25/06/2019, day first, is read too).",
+    "boolean": "Write true or false (VRAI/FAUX and صحيح/خطأ are read too).",
 }
 _PATTERN_HINTS = {
     "id": "Ids use lower-case letters, digits and hyphens only, e.g. 'sfax' or "
@@ -78,6 +100,8 @@ class CheckedTable:
     rows: list[dict[str, str]]
     row_numbers: list[int]
     notes: list[str] = field(default_factory=list)
+    # Header names the schema does not know: warned about, left out of ``rows``.
+    ignored_columns: list[str] = field(default_factory=list)
 
     def as_lists(self) -> list[list[str]]:
         return [[row.get(col, "") for col in self.spec.column_names] for row in self.rows]
@@ -97,7 +121,18 @@ def _column_title(spec: FieldSpec) -> str:
 def read_table(
     spec: TableSpec, data: bytes | None, *, strict_order: bool = True
 ) -> tuple[CheckedTable | None, list[Problem]]:
-    """Read one table's bytes into a CheckedTable, reporting what stops it."""
+    """Read one table's bytes into a CheckedTable, reporting what stops it.
+
+    Cells come back in the schema's canonical form (:func:`mc2cm.csvio.normalise_cell`):
+    decimal commas, day-first dates and French or Arabic booleans are rewritten, so
+    whoever reads ``rows`` (the checks, the loader, the editor, a save) sees one form.
+
+    Columns the schema does not know (a ``notes`` column added in Excel) are a
+    warning and are left out of ``rows``; the known columns are read and checked as
+    usual. This matches the schema's ``"fieldsMatch": "subset"`` (Table Schema v2:
+    the file must hold every field of the schema and may hold more), so the
+    reference tool agrees. A missing column is still an error.
+    """
     file = spec.path
     if data is None:
         return None, [
@@ -113,23 +148,21 @@ def read_table(
     expected = spec.column_names
     seen: set[str] = set()
     for name in read.header:
-        if name in seen:
+        if name in seen and name:  # nameless columns are judged by their cells below
             problems.append(Problem(file, 1, name, "duplicate-column",
                                     f"The column '{name}' appears twice in the header row. Delete one."))
         seen.add(name)
     missing = [c for c in expected if c not in read.header]
-    unknown = [c for c in read.header if c not in expected]
     for name in missing:
         problems.append(Problem(file, 1, name, "missing-column",
                                 f"The column '{name}' is missing from the header row. "
                                 "Add it (it may stay empty if it is optional)."))
-    for name in unknown:
-        label = name or "(blank)"
-        problems.append(Problem(file, 1, label, "unknown-column",
-                                f"The header has a column '{label}' that the schema does not know. "
-                                f"Check its spelling; the columns are: {', '.join(expected)}."))
-    if (strict_order and not missing and not unknown
-            and read.header != expected and len(read.header) == len(expected)):
+    ignored = _unknown_columns(read.header, read.rows, expected)
+    for name in ignored:
+        problems.append(Problem(file, 1, name or "(blank)", "unknown-column",
+                                _unknown_column_message(name, expected), "warning"))
+    known_order = [c for c in read.header if c in expected]
+    if strict_order and not missing and known_order != expected and len(known_order) == len(expected):
         problems.append(Problem(file, 1, None, "column-order",
                                 "The columns are not in the schema's order "
                                 f"({', '.join(expected)}). Put them back in that order."))
@@ -137,9 +170,13 @@ def read_table(
         return None, problems
 
     index = {name: i for i, name in enumerate(read.header)}
+    width = len(read.header)
+    date_columns = [index[f.name] for f in spec.fields if f.type == "date"]
+    day_first = is_day_first_locale(read) or shows_day_first(
+        record[i] for record in read.rows for i in date_columns if i < len(record))
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
-    width = len(read.header)
+    rewritten: dict[str, int] = {}
     for record, number in zip(read.rows, read.row_numbers, strict=True):
         if len(record) > width and any(c.strip() for c in record[width:]):
             problems.append(Problem(file, number, None, "extra-cells",
@@ -151,14 +188,53 @@ def read_table(
                                     f"This row has {len(record)} cells but the header has {width} "
                                     "columns. Some cells are missing."))
             continue
-        problems.extend(_cell_problems(spec, number, {name: record[i] for name, i in index.items()}))
-        row = {name: record[i].strip() for name, i in index.items()}
+        problems.extend(_cell_problems(spec, number, {name: record[index[name]] for name in expected}))
+        row = {name: record[index[name]].strip() for name in expected}
         for fspec in spec.fields:
-            if fspec.type in ("number", "integer") and row.get(fspec.name):
-                row[fspec.name] = normalise_decimal_comma(row[fspec.name])
+            value = row[fspec.name]
+            try:
+                canonical = normalise_cell(value, fspec.type, day_first=day_first)
+            except CellValueError as exc:
+                problems.append(Problem(file, number, fspec.name, exc.code, exc.message))
+                continue
+            if canonical != value:
+                row[fspec.name] = canonical
+                kind = "number" if fspec.type == "integer" else fspec.type
+                rewritten[kind] = rewritten.get(kind, 0) + 1
         rows.append(row)
         numbers.append(number)
-    return CheckedTable(spec, expected, rows, numbers, read.notes), problems
+    notes = [*read.notes, *(_REWRITE_NOTES[kind].format(n=n) for kind, n in sorted(rewritten.items()))]
+    problems.extend(Problem(file, None, None, "read-note", _REWRITE_NOTES[kind].format(n=n), "info")
+                    for kind, n in sorted(rewritten.items()))
+    return CheckedTable(spec, expected, rows, numbers, notes, ignored), problems
+
+
+_REWRITE_NOTES = {
+    "number": "{n} decimal comma(s) read as decimal points",
+    "date": "{n} date(s) written day first (DD/MM/YYYY) read as YEAR-MONTH-DAY",
+    "boolean": "{n} yes/no value(s) such as VRAI/FAUX or صحيح/خطأ read as true/false",
+}
+
+
+def _unknown_columns(header: list[str], records: list[list[str]], expected: list[str]) -> list[str]:
+    """Header names the schema does not know; a nameless column counts only when it holds values."""
+    unknown: list[str] = []
+    for position, name in enumerate(header):
+        if name in expected or name in unknown:
+            continue
+        if not name and not any(len(r) > position and r[position].strip() for r in records):
+            continue  # stray separators at the end of Excel's header row: nothing is lost
+        unknown.append(name)
+    return unknown
+
+
+def _unknown_column_message(name: str, expected: list[str]) -> str:
+    what = f"The column '{name}' is not in the schema" if name else "A column without a name holds values"
+    close = difflib.get_close_matches(name, expected, n=1, cutoff=0.75) if name else []
+    hint = (f"If it is meant to be '{close[0]}', correct the spelling." if close
+            else "Keep such notes in curator_note, or delete the column.")
+    return (f"{what}: the app ignores it and reads the other columns as usual, and a save through the app "
+            f"(editor or import) leaves it out. {hint}")
 
 
 def _cell_problems(spec: TableSpec, number: int, cells: Mapping[str, str]) -> list[Problem]:
@@ -191,7 +267,6 @@ def _frictionless_problems(table: CheckedTable) -> list[Problem]:
     resource = Resource(data=[spec.column_names, *table.as_lists()], schema=schema)
     report = resource.validate()
     problems: list[Problem] = []
-    list_fields = {f.name for f in spec.fields if f.is_list}
     ids_seen: dict[str, int] = {}
     for position, row in enumerate(table.rows):
         if row.get("id"):
@@ -201,10 +276,36 @@ def _frictionless_problems(table: CheckedTable) -> list[Problem]:
         row_no = table.row_numbers[row_pos - 2] if row_pos and row_pos >= 2 else None
         fspec = spec.field(field_name) if field_name and spec.has(field_name) else None
         message = _describe(etype, fspec, cell, note, table, row_pos, ids_seen)
-        if message is None or (fspec is not None and fspec.name in list_fields and "pattern" in note):
-            continue  # list items get precise messages from the cross checks
+        if message is None:
+            continue  # the same fault as another reference error (a blank id is also a primary-key error)
         problems.append(Problem(spec.path, row_no, field_name or None, etype, message))
     return problems
+
+
+# A reference (Frictionless) error is left out only where one of our own errors on the
+# same cell says the same thing more precisely; every other reference error is kept.
+_SAME_FAULT: dict[str, frozenset[str]] = {
+    # a list cell breaking its pattern: our item checks name the bad item
+    "constraint-error": frozenset({"unknown-list-item", "list-item-pattern", "list-separator"}),
+    # a date in a form we read, that does not exist or could mean two days
+    "type-error": frozenset({"impossible-date", "ambiguous-date"}),
+}
+
+
+def unexplained_reference_problems(reference: Iterable[Problem], ours: Iterable[Problem]) -> list[Problem]:
+    """The reference tool's problems that none of ours already states for the same cell.
+
+    This is the parity guard: the validator never calls valid a table the reference
+    calls invalid, because a reference error is only dropped when one of our own
+    errors covers it (same file, row and column, a code listed in ``_SAME_FAULT``).
+    """
+    covered = {(p.file, p.row, p.column, p.code) for p in ours if p.severity == "error"}
+    kept = []
+    for problem in reference:
+        codes = _SAME_FAULT.get(problem.code, frozenset())
+        if not any((problem.file, problem.row, problem.column, code) in covered for code in codes):
+            kept.append(problem)
+    return kept
 
 
 def _describe(
@@ -224,6 +325,9 @@ def _describe(
                     f"{_fmt(fspec.minimum)} and {_fmt(fspec.maximum)}.")
         if '"enum"' in note:
             return f"'{cell}' is not an allowed value. Use one of: {', '.join(fspec.enum)}."
+        if '"pattern"' in note and fspec.is_list:
+            return (f"'{cell}' is not written as a list the schema accepts. Separate the values with | "
+                    "alone, without spaces around it or empty values between two bars.")
         if '"pattern"' in note:
             hint = _PATTERN_HINTS.get(fspec.name, f"It must match the pattern {fspec.pattern}.")
             return f"'{cell}' is not written as expected. {hint}"
@@ -239,6 +343,68 @@ def _describe(
         return (f"The id '{ident}' is used twice (first in row {first}). "
                 "Each row needs its own id: rename one.")
     return note or etype
+
+
+ARABIC_LOST_ADVICE = "this file was saved in a format that cannot hold Arabic; in Excel choose CSV UTF-8"
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+_LOWER_RUN = re.compile(r"[a-zà-ÿ]{3}")
+
+
+def _looks_like_latin_prose(text: str) -> bool:
+    """Two Latin words or more, in lower-case letters: a sentence or a name, not an acronym (MC2CM, UNHCR)."""
+    words = _LATIN_WORD.findall(text)
+    return len(words) >= 2 and any(_LOWER_RUN.search(w) for w in words)
+
+
+def lost_arabic_problems(table: CheckedTable, previous: CheckedTable | None = None) -> list[Problem]:
+    """Arabic text (``_ar`` columns) a save destroyed: one error per row and cause, naming the columns.
+
+    The causes: every Arabic letter became ``?`` (an "ANSI" CSV such as French Excel's
+    "CSV (séparateur : point-virgule)"), mojibake (``Ø§Ù„``: UTF-8 read as Windows-1252
+    and saved again), or Latin letters only where the previous version of the row had
+    Arabic — or, without a previous version, a Latin sentence in a table that otherwise
+    has Arabic (acronyms such as ``MC2CM`` stay allowed).
+    """
+    columns = [f.name for f in table.spec.fields if f.name.endswith("_ar") and f.type == "string"]
+    if not columns:
+        return []
+    before = {r.get("id", ""): r for r in previous.rows} if previous is not None else {}
+    table_has_arabic = any(has_arabic(row.get(c, "")) for row in table.rows for c in columns)
+    problems: list[Problem] = []
+    for row, number in zip(table.rows, table.row_numbers, strict=True):
+        found: dict[str, list[tuple[str, str]]] = {}
+        old_row = before.get(row.get("id", ""), {})
+        for column in columns:
+            value = row.get(column, "")
+            cause = arabic_loss(value)
+            if cause is None and value and not has_arabic(value):
+                if has_arabic(old_row.get(column, "")):
+                    cause = "latin-was-arabic"
+                elif table_has_arabic and _looks_like_latin_prose(value):
+                    cause = "latin"
+            if cause:
+                found.setdefault(cause, []).append((column, value))
+        for cause, cells in found.items():
+            problems.append(Problem(table.spec.path, number, cells[0][0], _LOST_ARABIC_CODES[cause],
+                                    _lost_arabic_message(cause, cells)))
+    return problems
+
+
+_LOST_ARABIC_CODES = {"question-marks": "lost-arabic-question-marks", "mojibake": "lost-arabic-mojibake",
+                      "latin-was-arabic": "lost-arabic-latin", "latin": "lost-arabic-latin"}
+
+
+def _lost_arabic_message(cause: str, cells: list[tuple[str, str]]) -> str:
+    names = [c for c, _ in cells]
+    where = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    sample = cells[0][1] if len(cells[0][1]) <= 30 else cells[0][1][:30] + "…"
+    if cause == "question-marks":
+        return f"The Arabic text in {where} shows as question marks ('{sample}'): {ARABIC_LOST_ADVICE}."
+    if cause == "mojibake":
+        return f"The Arabic text in {where} is garbled ('{sample}'): {ARABIC_LOST_ADVICE}."
+    had = "the previous version of this row had Arabic" if cause == "latin-was-arabic" else "the rest of the table is Arabic"
+    return (f"{where} should be Arabic but holds Latin letters only ('{sample}') where {had}: write the Arabic "
+            f"text, or, if {ARABIC_LOST_ADVICE}.")
 
 
 def _fmt(value: float | None) -> str:
@@ -270,28 +436,68 @@ def cross_check(tables: Mapping[str, CheckedTable | None], spec: PackageSpec,
                     problems.append(Problem(tspec.path, number, fk.column, "dangling-reference",
                                             f"'{value}' is not an id in {target_title}. "
                                             f"Use an existing id, or add that row to {target_title} first."))
-        for fspec in tspec.fields:
-            if not fspec.is_list or not (fspec.item_enum or fspec.item_reference):
-                continue
-            allowed = set(fspec.item_enum) if fspec.item_enum else ids.get(fspec.item_reference or "", set())
-            if fspec.item_reference and tables.get(fspec.item_reference) is None:
-                continue
-            where = (f"one of: {', '.join(fspec.item_enum)}" if fspec.item_enum
-                     else f"an id in {spec.table(fspec.item_reference or '').path}")
-            for row, number in zip(table.rows, table.row_numbers, strict=True):
-                raw = row.get(fspec.name, "")
-                for item in split_list(raw):
-                    if item not in allowed:
-                        problems.append(Problem(tspec.path, number, fspec.name, "unknown-list-item",
-                                                f"'{item}' is not {where}. Separate several values "
-                                                "with | and no other character."))
-                if raw and any(sep in raw for sep in (";", ",")) and not fspec.name.startswith("partners_"):
-                    problems.append(Problem(tspec.path, number, fspec.name, "list-separator",
-                                            "Separate the values with | (a vertical bar), not ; or ,."))
+        problems.extend(_list_item_problems(tspec, table, spec, tables, ids))
     problems.extend(_scope_rules(tables))
     problems.extend(_scene_rules(tables, ids, spec))
     problems.extend(_geography(tables, basemap))
     return problems
+
+
+_WRONG_SEPARATOR = re.compile(r"[;,]")
+_ANY_SEPARATOR = re.compile(r"[|;,]")
+_LIST_BAR = re.compile(r"\|")
+_ITEM_HINTS = {
+    "country_codes": "Use two-letter ISO country codes in capitals, e.g. TN for Tunisia, LB for Lebanon.",
+}
+
+
+def _list_item_problems(tspec: TableSpec, table: CheckedTable, spec: PackageSpec,
+                        tables: Mapping[str, CheckedTable | None], ids: Mapping[str, set[str]]) -> list[Problem]:
+    """Each ``|`` item of every list column, checked as the schema says: enum, reference or pattern.
+
+    A list written with ``;`` or ``,`` is an error of its own, and its items are
+    still checked one by one, so the message names the value to fix.
+    """
+    problems: list[Problem] = []
+    for fspec in tspec.fields:
+        if not fspec.is_list or not fspec.has_item_rules:
+            continue  # free lists (partner names) may hold commas
+        for row, number in zip(table.rows, table.row_numbers, strict=True):
+            raw = row.get(fspec.name, "")
+            if not raw:
+                continue
+            separated = bool(_WRONG_SEPARATOR.search(raw))
+            if separated:
+                problems.append(Problem(tspec.path, number, fspec.name, "list-separator",
+                                        "Separate the values with | (a vertical bar), not ; or ,."))
+            for item in (i.strip() for i in (_ANY_SEPARATOR if separated else _LIST_BAR).split(raw)):
+                fault = _item_fault(fspec, item, spec, tables, ids) if item else None
+                if fault:
+                    problems.append(Problem(tspec.path, number, fspec.name, *fault))
+    return problems
+
+
+def _item_fault(fspec: FieldSpec, item: str, spec: PackageSpec, tables: Mapping[str, CheckedTable | None],
+                ids: Mapping[str, set[str]]) -> tuple[str, str] | None:
+    """``(code, message)`` when one list item breaks the schema, else ``None``."""
+    if fspec.item_enum:
+        if item in fspec.item_enum:
+            return None
+        message = (f"'{item}' is not one of: {', '.join(fspec.item_enum)}. "
+                   "Separate several values with | and no other character.")
+        return "unknown-list-item", message
+    target = fspec.item_reference
+    if target and tables.get(target) is not None:
+        if item in ids.get(target, set()):
+            return None
+        path = spec.table(target).path
+        message = (f"'{item}' is not an id in {path}. Use an id that exists there, and separate "
+                   "several values with | and no other character.")
+        return "unknown-list-item", message
+    if fspec.item_pattern and not re.fullmatch(fspec.item_pattern, item):
+        hint = _ITEM_HINTS.get(fspec.name, f"Each value must match the pattern {fspec.item_pattern}.")
+        return ("list-item-pattern", f"'{item}' is not written as expected. {hint}")
+    return None
 
 
 def _scope_rules(tables: Mapping[str, CheckedTable | None]) -> list[Problem]:
@@ -385,23 +591,38 @@ def _geography(tables: Mapping[str, CheckedTable | None], basemap: Path | None) 
 
 
 def validate_files(files: Mapping[str, bytes | None], spec: PackageSpec | None = None,
-                   basemap: Path | None = None) -> tuple[dict[str, CheckedTable | None], list[Problem]]:
-    """Validate tables given as raw bytes (``None`` = missing), keyed by table name."""
+                   basemap: Path | None = None, *,
+                   previous: Mapping[str, CheckedTable | None] | None = None,
+                   ) -> tuple[dict[str, CheckedTable | None], list[Problem]]:
+    """Validate tables given as raw bytes (``None`` = missing), keyed by table name.
+
+    ``previous`` holds the tables as they were before an edit (the save path and the
+    upload preview know them): an Arabic cell that had Arabic there and now holds
+    Latin letters only is then an error too (see :func:`lost_arabic_problems`).
+    """
     spec = spec or package_spec()
     tables: dict[str, CheckedTable | None] = {}
-    problems: list[Problem] = []
+    per_table: list[tuple[list[Problem], list[Problem]]] = []  # (ours, the reference tool's)
     for tspec in spec.tables:
-        table, read_problems = read_table(tspec, files.get(tspec.name))
-        problems.extend(read_problems)
+        table, ours = read_table(tspec, files.get(tspec.name))
+        reference: list[Problem] = []
         if table is not None:
+            ours.extend(lost_arabic_problems(table, (previous or {}).get(tspec.name)))
             try:
-                problems.extend(_frictionless_problems(table))
+                reference = _frictionless_problems(table)
             except Exception as exc:  # a library failure must not become a traceback
                 logging.getLogger(__name__).exception("frictionless failed on %s", tspec.path)
-                problems.append(Problem(tspec.path, None, None, "check-failed",
-                                        f"The schema check could not run on this file ({exc})."))
+                ours.append(Problem(tspec.path, None, None, "check-failed",
+                                    f"The schema check could not run on this file ({exc})."))
         tables[tspec.name] = table
-    problems.extend(cross_check(tables, spec, basemap))
+        per_table.append((ours, reference))
+    cross = cross_check(tables, spec, basemap)
+    all_ours = [p for ours, _ in per_table for p in ours] + cross
+    problems: list[Problem] = []
+    for ours, reference in per_table:
+        problems.extend(ours)
+        problems.extend(unexplained_reference_problems(reference, all_ours))
+    problems.extend(cross)
     return tables, problems
 
 
