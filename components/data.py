@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from mc2cm.filters import Choices, choices
-from mc2cm.loading import Dataset, data_stamp, default_data_dir, load_dataset
+from mc2cm.lastgood import load_serving
+from mc2cm.loading import Dataset, data_stamp, default_data_dir
 
 
 def freeze_long_lived() -> None:
@@ -27,7 +28,7 @@ def freeze_long_lived() -> None:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(data_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
     del stamp  # part of the cache key only: a changed file gives a new entry
-    loaded = load_dataset(Path(data_dir))
+    loaded = load_serving(Path(data_dir))  # the last valid version while the files have errors
     freeze_long_lived()
     return loaded
 

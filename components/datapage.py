@@ -10,8 +10,9 @@ import streamlit as st
 
 from components.layout import UI
 from mc2cm.export import to_excel_csv, zip_tables
-from mc2cm.i18n import fmt_date, text
+from mc2cm.i18n import fmt_date, fmt_moment, text
 from mc2cm.plaintext import escape_markdown
+from mc2cm.validation import Problem
 
 
 def source_documents(ui: UI) -> None:
@@ -45,20 +46,41 @@ def downloads(ui: UI, initiatives: pd.DataFrame, caption: str) -> None:
 
 
 def validation_status(ui: UI) -> None:
+    """The problems of the files as they are now (also when the pages serve the last valid version)."""
     st.subheader(ui.t("data.validation"))
-    problems = [p for p in ui.data.problems if p.severity != "info"]
+    problems = [p for p in ui.data.current_problems if p.severity != "info"]
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if errors:
-        st.error(ui.t("data.invalid", errors=errors))
+        errors_notice(ui, errors)
     else:
         st.success(ui.t("data.valid", warnings=warnings))
-    if problems:
-        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "severity": p.severity,
-                                    "message": p.message} for p in problems]), hide_index=True)
+    problem_table(problems)
     counts = pd.DataFrame({ui.t("data.file"): [t.path for t in ui.data.spec.tables],
                            ui.t("data.rows"): [len(ui.data[t.name]) for t in ui.data.spec.tables]})
     st.dataframe(counts, hide_index=True)
+
+
+def errors_notice(ui: UI, errors: int) -> None:
+    if ui.data.as_of is not None:
+        st.error(ui.t("data.stale_detail", errors=errors, time=fmt_moment(ui.data.as_of, ui.lang)))
+    else:
+        st.error(ui.t("data.invalid", errors=errors))
+
+
+def file_errors(ui: UI) -> None:
+    """For staff (/manage): the errors of the files on disk, if any, each with file, row and fix."""
+    problems = [p for p in ui.data.current_problems if p.severity == "error"]
+    if problems:
+        errors_notice(ui, len(problems))
+        problem_table(problems)
+
+
+def problem_table(problems: list[Problem]) -> None:
+    """Each problem with its file, row (as Excel numbers it), column and what to do."""
+    if problems:
+        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "severity": p.severity,
+                                    "message": p.message} for p in problems]), hide_index=True)
 
 
 def schema_help(ui: UI) -> None:

@@ -18,7 +18,7 @@ import streamlit as st
 from components.data import dataset, filter_choices
 from mc2cm.assets import SERVE_COMMAND, front_door_active
 from mc2cm.filters import Selection, parse_query
-from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, is_rtl, normalise_lang, t
+from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, fmt_moment, is_rtl, normalise_lang, t
 from mc2cm.loading import Dataset
 from mc2cm.plaintext import escape_markdown
 
@@ -168,7 +168,9 @@ def page_setup(page: str, *, layout: str = "wide", keep: tuple[str, ...] = (), s
     if notices:
         st.info(t("filters.ignored", lang, items=escape_markdown(", ".join(notices))), icon=":material/info:")
         st.session_state[NOTICE_KEY] = []
-    if not data.valid:
+    if data.as_of is not None:  # quietly: the room sees the last valid data, staff see the problems on /data
+        st.caption(t("data.as_of", lang, time=fmt_moment(data.as_of, lang)))
+    elif not data.valid:
         st.warning(t("data.problem_banner", lang), icon=":material/warning:")
     if page not in {"initiatives"}:
         write_url(lang, current_selection(), keep_id=False, keep=keep)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 LANGS = ("en", "fr", "ar")
@@ -224,9 +224,30 @@ UI: Catalog = {
     "data.rows": {"en": "Rows", "fr": "Lignes", "ar": "الصفوف"},
     "data.published": {"en": "Published", "fr": "Publié", "ar": "تاريخ النشر"},
     "data.undated": {"en": "no date in the text", "fr": "pas de date dans le texte", "ar": "لا يوجد تاريخ في النص"},
-    "data.problem_banner": {"en": "Some data could not be read; see Data and sources.",
-                            "fr": "Certaines données n'ont pas pu être lues ; voir Données et sources.",
-                            "ar": "تعذرت قراءة بعض البيانات؛ راجع صفحة البيانات والمصادر."},
+    "data.problem_banner": {
+        "en": "Some data could not be read, and no earlier version of it was kept: the app shows what it can read. "
+              "See Data and sources for what to fix.",
+        "fr": "Certaines données n'ont pas pu être lues et aucune version antérieure n'a été conservée : "
+              "l'application affiche ce qu'elle peut lire. Voir Données et sources pour les corrections.",
+        "ar": "تعذرت قراءة بعض البيانات ولا توجد نسخة سابقة محفوظة منها: يعرض التطبيق ما أمكن قراءته. "
+              "راجع صفحة البيانات والمصادر لمعرفة ما يجب تصحيحه.",
+    },
+    "data.as_of": {
+        "en": "Data as of {time}: a newer edit has errors, listed for staff on the Data and Manage pages.",
+        "fr": "Données du {time} : une modification plus récente comporte des erreurs, listées pour l'équipe dans "
+              "les pages Données et Gestion.",
+        "ar": "البيانات كما كانت في {time}: في تعديل أحدث أخطاء معروضة للفريق في صفحتي البيانات والإدارة.",
+    },
+    "data.stale_detail": {
+        "en": "The files on disk have {errors} error(s), so every page shows the last version that was valid "
+              "({time}). Fix the rows below (or undo the last change on the Manage page); the pages switch to the "
+              "new data as soon as it is valid.",
+        "fr": "Les fichiers comportent {errors} erreur(s) : toutes les pages affichent la dernière version valide "
+              "({time}). Corrigez les lignes ci-dessous (ou annulez la dernière modification dans Gérer les "
+              "données) ; les pages passent aux nouvelles données dès qu'elles sont valides.",
+        "ar": "في الملفات {errors} خطأ، لذا تعرض كل الصفحات آخر نسخة صالحة ({time}). صحّح الصفوف أدناه (أو تراجع "
+              "عن آخر تعديل في صفحة إدارة البيانات)؛ تنتقل الصفحات إلى البيانات الجديدة فور صلاحيتها.",
+    },
     "data.schema": {"en": "Schema (what each column means)", "fr": "Schéma (sens de chaque colonne)",
                     "ar": "المخطط (معنى كل عمود)"},
     # staff
@@ -541,6 +562,13 @@ def fmt_number(value: float, lang: str) -> str:
 
 def fmt_date(value: dt.date, lang: str, fmt: str = "long") -> str:
     return str(format_date(value, format=fmt, locale=babel_locale(lang)))
+
+
+def fmt_moment(value: dt.datetime, lang: str) -> str:
+    """A time of day, with the date if it is not today: "14:02", or "3 déc. 2026, 14:02"."""
+    if value.date() == dt.datetime.now(value.tzinfo).date():
+        return str(format_datetime(value, format="HH:mm", locale=babel_locale(lang)))
+    return str(format_datetime(value, format="medium", locale=babel_locale(lang)))
 
 
 def fmt_date_range(start: dt.date | None, end: dt.date | None, lang: str) -> str:

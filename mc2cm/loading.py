@@ -39,12 +39,28 @@ def data_stamp(data_dir: Path | str) -> tuple[tuple[str, int, int], ...]:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Every table as a DataFrame, plus the validation report it was loaded with."""
+    """Every table as a DataFrame, plus the validation report it was loaded with.
+
+    ``as_of`` is set when this is an older, good version served because the files
+    on disk do not validate (``mc2cm.lastgood``); ``disk_problems`` are then the
+    problems of those files.
+    """
 
     tables: dict[str, pd.DataFrame]
     problems: tuple[Problem, ...]
     spec: PackageSpec
     data_dir: Path
+    as_of: dt.datetime | None = None
+    disk_problems: tuple[Problem, ...] | None = None
+
+    @property
+    def current_problems(self) -> tuple[Problem, ...]:
+        """What is wrong with the files as they are now (what staff must fix)."""
+        return self.problems if self.disk_problems is None else self.disk_problems
+
+    @property
+    def files_valid(self) -> bool:
+        return not has_errors(self.current_problems)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]

@@ -23,7 +23,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mc2cm.auth import client_address, trusted_proxies
 from mc2cm.i18n import is_rtl, join, request_lang, t, text
-from mc2cm.loading import Dataset, data_stamp, default_data_dir, load_dataset
+from mc2cm.lastgood import load_serving
+from mc2cm.loading import Dataset, data_stamp, default_data_dir
 from mc2cm.scenes import poll_options
 from mc2cm.voters import NEW_VOTERS, client_tag, form_token, form_token_valid, new_token, shared_secret, verified_voter
 from mc2cm.votes import OPEN, PollClosed, shared_vote_store
@@ -48,7 +49,7 @@ _LOADING = threading.Lock()
 @lru_cache(maxsize=2)
 def _load(data_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
     del stamp  # part of the cache key only: a changed file gives a new entry
-    return load_dataset(Path(data_dir))
+    return load_serving(Path(data_dir))
 
 
 def dataset() -> Dataset:
