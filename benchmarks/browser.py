@@ -19,16 +19,13 @@ to the next poll, not to the paint. The wall-clock time is still reported
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks.stats import median, ms
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("MC2CM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 MARKER = "path.leaflet-interactive"
 TIMEOUT_S = 120.0
 

@@ -1,53 +1,27 @@
-"""Start a Streamlit server on a free loopback port, and sample its memory."""
+"""The benchmark's servers (started by the harness, ``harness/server.py``), and their memory."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import server as harness
+from harness.server import HOST, ServerDied
+
+__all__ = ["APP", "BASELINE", "HOST", "ROOT", "RssSampler", "Server", "ServerDied", "ServerPool", "streamlit_server"]
+
+ROOT = harness.ROOT
 APP = ROOT / "app.py"
 BASELINE = Path(__file__).resolve().parent / "baseline_app.py"
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-class ServerDied(RuntimeError):
-    """The server stopped on its own (or was signalled by another process) mid-measurement."""
 
 
 @dataclass
-class Server:
-    """A running server. ``died`` tells whether it exited before the benchmark stopped it."""
-
-    url: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://{HOST}:{self.port}/_stcore/stream"
-
-    def check_alive(self) -> None:
-        code = self.process.poll()
-        if code is not None:
-            raise ServerDied(f"the server on port {self.port} exited with {code} during the measurement "
-                             f"(log: {self.log})")
+class Server(harness.Server):
+    """A running server, whose memory the benchmark samples."""
 
     def rss_bytes(self) -> int:
         """Resident memory of the server and its child processes (VmRSS from /proc)."""
@@ -88,47 +62,15 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerDied(f"streamlit exited with {process.returncode} before it was healthy")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310 - loopback only
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not become healthy in {timeout}s")
-
-
 @contextmanager
 def streamlit_server(script: Path, data_dir: Path | None, log_dir: Path,
                      extra_flags: tuple[str, ...] = ()) -> Iterator[Server]:
-    """A fresh server on a free loopback port, same flags for the app and the baseline."""
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script),
-               "--server.port", str(port), "--server.address", HOST, "--server.headless", "true",
-               "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-               "--browser.gatherUsageStats", "false", *extra_flags]
-    env = dict(os.environ)
-    if data_dir is not None:
-        env["MC2CM_DATA_DIR"] = str(data_dir)
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = log_dir / f"server-{script.stem}-{port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        url = f"http://{HOST}:{port}"
-        try:
-            wait_healthy(url, process)
-            yield Server(url=url, port=port, process=process, log=log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+    """A fresh server on a free loopback port, same flags for the app and the baseline.
+
+    ``data_dir`` None leaves ``MC2CM_DATA_DIR`` as the environment has it.
+    """
+    with harness.streamlit_server(script, data_dir=data_dir, flags=extra_flags, log_dir=log_dir) as running:
+        yield Server(url=running.url, port=running.port, process=running.process, log=running.log)
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypedDict
+
 import streamlit as st
 
 from components.data import filter_choices
@@ -13,7 +16,7 @@ from mc2cm.plaintext import escape_markdown
 ALL_FILTERS = frozenset({*MULTI_KEYS, "q"})
 
 
-def _labeller(ui: UI, key: str):  # type: ignore[no-untyped-def]
+def _labeller(ui: UI, key: str) -> Callable[[str], str]:
     data = ui.data
     if key == "area":
         return lambda code: label("area", code, ui.lang)
@@ -41,6 +44,18 @@ def _reset() -> None:
         st.session_state.pop(f"w_{key}", None)
 
 
+class _FilterWidget(TypedDict):
+    """What the pills and the multiselects of the panel share."""
+
+    label: str
+    options: list[str]
+    key: str
+    format_func: Callable[[str], str]
+    on_change: Callable[[], None]
+    disabled: bool
+    help: str | None
+
+
 PILL_KEYS = ("area", "country")      # short lists, one tap each: always in view
 MORE_KEYS = ("role", "actor", "source")  # long labels: in the "More filters" popover, with the search
 
@@ -60,11 +75,11 @@ def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool
     sel = current_selection()
     options = filter_choices()
 
-    def common(key: str) -> dict[str, object]:
+    def common(key: str) -> _FilterWidget:
         st.session_state[f"w_{key}"] = list(getattr(sel, key))
         shown = _labeller(ui, key)
         # Pills render their options as Markdown; a multiselect shows its options as plain text.
-        fmt = (lambda value: escape_markdown(shown(value))) if key in PILL_KEYS else shown
+        fmt: Callable[[str], str] = (lambda value: escape_markdown(shown(value))) if key in PILL_KEYS else shown
         return {"label": ui.t(f"filters.{key}"), "options": list(getattr(options, key)), "key": f"w_{key}",
                 "format_func": fmt, "on_change": _on_change, "disabled": key not in applies,
                 "help": None if key in applies else ui.t("filters.not_applicable")}
@@ -79,14 +94,14 @@ def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool
         if search_in_view:
             search()
         for key in PILL_KEYS:
-            st.pills(selection_mode="multi", **common(key))  # type: ignore[arg-type]
+            st.pills(selection_mode="multi", **common(key))
         in_use = sum(1 for key in MORE_KEYS if getattr(sel, key)) + (1 if sel.q and not search_in_view else 0)
         more = ui.t("filters.more") + (f" ({in_use})" if in_use else "")
         with st.popover(more, icon=":material/tune:", width="stretch"):
             if not search_in_view:
                 search()
             for key in MORE_KEYS:
-                st.multiselect(placeholder=ui.t("count.all"), **common(key))  # type: ignore[arg-type]
+                st.multiselect(placeholder=ui.t("count.all"), **common(key))
         if not sel.is_empty:
             st.button(ui.t("filters.reset"), on_click=_reset, icon=":material/filter_alt_off:")
     write_url(ui.lang, sel, keep_id=keep_id)

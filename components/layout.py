@@ -181,7 +181,8 @@ def page_sidebar(ui: UI) -> None:
     """The language switch and the navigation, at the top of the sidebar."""
     with st.sidebar:
         st.session_state["w_lang"] = ui.lang
-        st.segmented_control(t("lang.label", ui.lang), options=list(LANGS), format_func=LANGUAGE_NAMES.get,
+        st.segmented_control(t("lang.label", ui.lang), options=list(LANGS),
+                             format_func=lambda code: LANGUAGE_NAMES[code],
                              key="w_lang", on_change=_on_lang_change, selection_mode="single")
     navigation(ui.lang, current_selection(), ui.page)
     if not front_door_active():

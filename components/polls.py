@@ -29,7 +29,8 @@ def vote_store() -> VoteStore:
 
 def poll_row(ui: UI, poll_id: str) -> pd.Series | None:
     polls = ui.data["polls"]
-    return polls.loc[poll_id] if poll_id in polls.index else None
+    row = polls.loc[poll_id] if poll_id in polls.index else None
+    return row if isinstance(row, pd.Series) else None  # ids are unique: one label, one row
 
 
 def ballot_form(poll_id: str, ui: UI) -> None:
@@ -59,7 +60,8 @@ def ballot_form(poll_id: str, ui: UI) -> None:
             chosen = [choice] if choice else []
         else:
             chosen = st.multiselect(ui.t("poll.choose", n=limit), list(options), default=current,
-                                    format_func=options.get, max_selections=limit, key="ballot_choices")
+                                    format_func=lambda value: options[value], max_selections=limit,
+                                    key="ballot_choices")
         sent = st.form_submit_button(ui.t("poll.submit"), type="primary", icon=":material/how_to_vote:")
     if sent:
         if not chosen:
@@ -111,6 +113,9 @@ def live_results(poll_id: str, ui: UI) -> None:
 
 def poll_controls(poll_id: str, ui: UI) -> None:
     """Open, close, reset and export: for a signed-in facilitator only."""
+    poll = poll_row(ui, poll_id)
+    if poll is None:
+        return
     store = vote_store()
     status = store.status(poll_id)
     cols = st.columns(4)
@@ -123,7 +128,7 @@ def poll_controls(poll_id: str, ui: UI) -> None:
     if cols[1].button(ui.t("poll.reset"), key=f"reset-{poll_id}", icon=":material/restart_alt:"):
         store.reset(poll_id)
         st.rerun()
-    options = dict(poll_options(ui.data, str(poll_row(ui, poll_id)["options"]), ui.lang))
+    options = dict(poll_options(ui.data, str(poll["options"]), ui.lang))
     tally = store.tally(poll_id)
     rows: list[list[object]] = [[value, name, tally.get(value, 0)] for value, name in options.items()]
     crowded = {tag: n for tag, n in store.ballots_per_client(poll_id).items() if n >= SUSPICIOUS_PER_CLIENT}

@@ -22,17 +22,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from string import Template
 
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, wait_idle
+from harness.postgres import temporary_postgres
+from harness.server import free_port, stop, streamlit_server, wait_healthy
 from mc2cm.votes import OPEN, open_vote_store
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server, wait_idle
-from tests.postgres import temporary_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 POLL = "top-three-priorities"
@@ -61,17 +60,10 @@ def nginx(backends: list[str]) -> Iterator[tuple[str, subprocess.Popen[bytes], i
     process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"])
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):  # noqa: S310 - loopback
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_healthy(url, process, timeout=30)  # nginx answers once it and a backend are up
         yield url, process, port, prefix
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
         shutil.rmtree(prefix, ignore_errors=True)
 
 
@@ -119,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         store = open_vote_store(pg_url)
         store.set_status(POLL, OPEN)
         env = {"MC2CM_VOTES_DB": pg_url, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
-        backends = [stack.enter_context(streamlit_server(ROOT / "data", env=env)) for _ in range(args.processes)]
+        backends = [stack.enter_context(streamlit_server(data_dir=ROOT / "data", env=env)).url
+                    for _ in range(args.processes)]
         url, nginx_process, nginx_port, prefix = stack.enter_context(nginx(backends))
         print(f"nginx {url} → {', '.join(backends)}; votes in PostgreSQL", flush=True)
         votes = check_votes(url, args.voters)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -11,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.server import free_port, stop, wait_healthy
 from mc2cm import assets
-from tests.browser.support import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +30,7 @@ def test_serve_starts_the_front_door_without_bash_on_path(tmp_path: Path) -> Non
             assert response.status == 200
             assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]  # serve.py, not app.py
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        stop(process)
 
 
 def test_missing_map_files_are_named_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
