@@ -2,11 +2,14 @@
 
 These tests read the real data folder (not a fixture). The faithfulness checks
 compare the Arabic cells with the text of the cited seed document, so they
-cannot pass by accident; they are skipped when the seeds are not shipped.
+cannot pass by accident. They need the seed documents in ../shared/seeds: on CI
+(``CI`` set, as .ci/run does) a missing folder fails the run with the fix; on a
+developer's machine those tests are skipped with a reason naming the folder.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -63,9 +66,27 @@ def _seed_text(file_name: str) -> str:
     return (SEEDS / file_name).read_text(encoding="utf-8")
 
 
+def on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def require_seeds(folder: Path, files: list[str], *, ci: bool) -> None:
+    """Stop a test that needs the seed documents when their folder is absent: fail on CI, skip elsewhere.
+
+    A folder that is there but lacks a cited file is not this case: the test reading it fails.
+    """
+    if folder.is_dir():
+        return
+    what = (f"the seed documents are absent: {folder} does not exist, so the Arabic cells cannot be checked "
+            f"against {', '.join(files)}")
+    if ci:
+        pytest.fail(f"{what}. CI must have them: check out the shared folder beside the repository "
+                    "(../shared/seeds) before running the tests.", pytrace=False)
+    pytest.skip(f"{what} (outside CI this is skipped; CI fails)")
+
+
 def _source_texts(data: Dataset) -> dict[str, str]:
-    if not SEEDS.is_dir():
-        pytest.skip(f"the seed documents are not shipped ({SEEDS} is absent)")
+    require_seeds(SEEDS, list(data.sources["file"]), ci=on_ci())
     return {sid: _seed_text(row["file"]) for sid, row in data.sources.iterrows()}
 
 
@@ -124,10 +145,22 @@ def test_every_row_cites_a_source_and_a_place_in_it(data: Dataset) -> None:
 
 
 def test_source_files_exist_in_seeds(data: Dataset) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"the seed documents are not shipped ({SEEDS} is absent)")
+    require_seeds(SEEDS, list(data.sources["file"]), ci=on_ci())
     missing = [f for f in data.sources["file"] if not (SEEDS / f).is_file()]
     assert missing == []
+
+
+def test_control_absent_seeds_fail_on_ci_and_skip_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    absent = tmp_path / "shared" / "seeds"
+    with pytest.raises(pytest.fail.Exception, match=r"seeds does not exist.*CI must have them"):
+        require_seeds(absent, ["000_summary.txt"], ci=True)
+    with pytest.raises(pytest.skip.Exception, match=r"seeds does not exist.*000_summary\.txt"):
+        require_seeds(absent, ["000_summary.txt"], ci=False)
+    absent.mkdir(parents=True)
+    require_seeds(absent, ["000_summary.txt"], ci=True)  # there: the tests go on (and read the files)
+    for value, expected in (("true", True), ("1", True), ("false", False), ("", False)):
+        monkeypatch.setenv("CI", value)
+        assert on_ci() is expected, value
 
 
 # --- faithfulness to the documents -----------------------------------------

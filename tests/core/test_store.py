@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -121,20 +122,128 @@ def run_cli(*args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
-def test_two_processes_importing_at_once_leave_one_whole_file(data: Path, tmp_path: Path) -> None:
+# Two processes save the same table at once. Each runs the real save path with two hooks in
+# ``mc2cm.store``: ``locked`` first marks "at the door" (and, for the control, becomes a no-op),
+# and ``read_data_dir`` holds the race window open: after reading, a process waits until the
+# other one has read too, or has waited a few seconds at the door (then the lock is doing its job).
+# Without the lock both therefore read the same old file before either writes: the lost update is
+# certain, not a matter of timing.
+RACE_WORKER = """
+import contextlib, sys, time
+from pathlib import Path
+
+from mc2cm import store
+
+meeting, me, other, lock, how, data_dir, upload = sys.argv[1:8]
+GRACE_S = 3.0  # after the other reached the door: ample time to read a dozen small files
+
+
+def arrive(step):
+    Path(meeting, f"{step}-{me}").touch()
+
+
+def other_reached(step, timeout):
+    deadline = time.monotonic() + timeout
+    while not Path(meeting, f"{step}-{other}").exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+real_locked, real_read = store.locked, store.read_data_dir
+
+
+@contextlib.contextmanager
+def at_the_door(path, timeout=store.LOCK_TIMEOUT_S):
+    arrive("door")
+    with real_locked(path, timeout) if lock == "real" else contextlib.nullcontext():
+        yield
+
+
+def read_and_linger(path):
+    files = real_read(path)
+    arrive("read")
+    if other_reached("door", 60):
+        other_reached("read", GRACE_S)
+    return files
+
+
+store.locked, store.read_data_dir = at_the_door, read_and_linger
+opened = store.table_version(data_dir, "cities")  # both editors opened the same version
+arrive("ready")
+other_reached("ready", 60)
+if how == "import":
+    from mc2cm.__main__ import main
+    # Each file replaces the whole table (so the second may drop the first one's new row: allowed).
+    sys.exit(main(["import", "cities", upload, "--data-dir", data_dir, "--who", me, "--allow-removals"]))
+try:
+    store.save_table(data_dir, "cities", Path(upload).read_bytes(), who=me, expected_version=opened)
+except store.SaveRefused as refused:
+    print(refused.code)
+    sys.exit(2)
+"""
+
+
+@dataclass
+class Race:
+    versions: dict[str, bytes]  # "original", and what "one" and "two" tried to save
+    codes: dict[str, int]       # exit codes: 0 saved, 2 refused (the editor's conflict)
+    outputs: dict[str, str]
+
+
+def race(data: Path, tmp_path: Path, *, how: str, lock: str) -> Race:
+    """Two processes save cities.csv at once, by ``import`` (command line) or as an ``editor``."""
     base = (data / "cities.csv").read_text(encoding="utf-8")
-    one = tmp_path / "one.csv"
-    two = tmp_path / "two.csv"
-    one.write_text(base + NEW_CITY, encoding="utf-8")
     many = "".join(f"town-{i},Town {i},Ville {i},بلدة {i},TN,34.{i:04d},10.1,true,sfax-2019-summary,Context,\n"
                    for i in range(300))
-    two.write_text(base + many, encoding="utf-8")
-    procs = [run_cli("import", "cities", str(f), "--data-dir", str(data), "--who", f.stem) for f in (one, two)]
-    outputs = [p.communicate(timeout=120)[0] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
-    final = (data / "cities.csv").read_text(encoding="utf-8")
-    assert final in (one.read_text(encoding="utf-8"), two.read_text(encoding="utf-8"))
+    uploads = {"one": base + NEW_CITY, "two": base + many}
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    for name, text in uploads.items():
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+    procs = {name: subprocess.Popen([sys.executable, "-c", RACE_WORKER, str(meeting), name, other, lock, how,
+                                     str(data), str(tmp_path / f"{name}.csv")],
+                                    cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+             for name, other in (("one", "two"), ("two", "one"))}
+    outputs = {name: p.communicate(timeout=120)[0] for name, p in procs.items()}
+    hooked = {p.name for p in meeting.iterdir()}
+    assert {"door-one", "door-two", "read-one", "read-two"} <= hooked, (
+        f"the save no longer passes store.locked and store.read_data_dir; update RACE_WORKER's hooks: {outputs}")
+    return Race(versions={"original": base.encode("utf-8"), **{n: t.encode("utf-8") for n, t in uploads.items()}},
+                codes={name: p.returncode for name, p in procs.items()}, outputs=outputs)
+
+
+def lost_versions(data: Path, versions: dict[str, bytes]) -> list[str]:
+    """The versions that are neither the current file nor a backup in the history: gone for good."""
+    kept = {(data / "cities.csv").read_bytes()}
+    kept |= {(data / store.HISTORY_DIR / e.backup).read_bytes() for e in history(data) if e.backup}
+    return sorted(name for name, content in versions.items() if content not in kept)
+
+
+def test_two_processes_importing_at_once_lose_no_version(data: Path, tmp_path: Path) -> None:
+    result = race(data, tmp_path, how="import", lock="real")
+    assert result.codes == {"one": 0, "two": 0}, result.outputs
+    assert (data / "cities.csv").read_bytes() in (result.versions["one"], result.versions["two"])
     assert len(history(data)) == 2
+    assert lost_versions(data, result.versions) == []  # the second save's backup is the first save
+
+
+def test_two_editors_saving_at_once_the_second_is_told_of_the_conflict(data: Path, tmp_path: Path) -> None:
+    result = race(data, tmp_path, how="editor", lock="real")
+    assert sorted(result.codes.values()) == [0, 2], result.outputs
+    saved, refused = sorted(result.codes, key=result.codes.__getitem__)
+    assert result.outputs[refused].strip().splitlines()[-1] == "conflict", result.outputs
+    assert (data / "cities.csv").read_bytes() == result.versions[saved]
+    assert lost_versions(data, result.versions) == [refused]  # refused and told so: nothing was written
+
+
+@pytest.mark.parametrize("how", ["import", "editor"])
+def test_control_with_a_no_op_lock_a_save_is_lost(data: Path, tmp_path: Path, how: str) -> None:
+    """The control of the two tests above: the same race without the lock loses a save, silently."""
+    result = race(data, tmp_path, how=how, lock="none")
+    assert result.codes == {"one": 0, "two": 0}, result.outputs  # nobody was refused or warned...
+    assert len(lost_versions(data, result.versions)) == 1  # ...and one of the two saves is gone for good
 
 
 def test_cli_import_refusal_history_and_restore(data: Path, tmp_path: Path) -> None:
