@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from mc2cm.votes import CLOSED, OPEN, SQLiteVoteStore
+from tests.browser.accessibility import axe_violations
 from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -329,3 +330,31 @@ def test_with_javascript_the_answer_goes_without_a_reload_and_a_failed_send_lose
     expect(page.get_by_text("Your answer: Legal framework, Pragmatism")).to_be_visible()
     assert page.evaluate("window.__sameDocument === true")
     assert store.voters(POLL) == 1
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "ar", "fr"])
+def test_the_ballot_has_no_serious_accessibility_violation(browser: Browser, contexts: list[BrowserContext],
+                                                           store: SQLiteVoteStore, url: str, locale: str) -> None:
+    """axe-core, WCAG 2.2 A/AA, on a phone: the question, the answer sent, and a closed poll."""
+    page = phone(browser, contexts, locale=locale)
+    page.goto(f"{url}/ballot?poll={POLL}")
+    assert axe_violations(page) == []
+    page.locator("input[name=choice]").nth(0).check()
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert axe_violations(page) == []
+    store.set_status(SINGLE, CLOSED)
+    try:
+        page.goto(f"{url}/ballot?poll={SINGLE}")
+        assert axe_violations(page) == []
+    finally:
+        store.set_status(SINGLE, OPEN)
+
+
+def test_control_axe_finds_what_it_should(browser: Browser, contexts: list[BrowserContext], url: str) -> None:
+    page = phone(browser, contexts)
+    page.goto(f"{url}/ballot?poll={POLL}")
+    page.evaluate("() => { const img = document.createElement('img'); img.src = 'data:,';"
+                  " document.body.append(img); document.body.style.color = '#bbb'; }")
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"image-alt", "color-contrast"} <= found  # an unlabelled image and grey text are caught
