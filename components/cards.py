@@ -14,7 +14,7 @@ import streamlit as st
 from components.layout import UI, params_for
 from mc2cm.filters import Selection
 from mc2cm.i18n import country_name, join, label, text, text_list
-from mc2cm.mapping import AREA_COLOURS
+from mc2cm.mapping import area_colour
 from mc2cm.plaintext import escape_markdown
 
 
@@ -27,7 +27,7 @@ def shorten(value: str, limit: int = 240) -> str:
 
 def chips(areas: tuple[str, ...], ui: UI) -> str:
     return "".join(
-        f'<span class="mc2cm-chip" style="background:{AREA_COLOURS.get(a, "#777")}">'
+        f'<span class="mc2cm-chip" style="background:{area_colour(a)}">'
         f"{escape(label('area', a, ui.lang))}</span>" for a in areas
     )
 

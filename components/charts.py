@@ -9,11 +9,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.layout import UI, params_for
-from mc2cm.charts import THEME_COLOURS, challenge_matrix, role_balance_chart
+from mc2cm.charts import challenge_matrix, role_balance_chart
 from mc2cm.filters import Selection
 from mc2cm.i18n import label, text
 from mc2cm.metrics import initiatives_per_role, role_balance
 from mc2cm.plaintext import escape_markdown
+from mc2cm.schema import current_package
 
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -57,7 +58,7 @@ def role_texts(assessments: pd.DataFrame, initiatives: pd.DataFrame, ui: UI, sel
                     continue
                 st.markdown(f"**{ui.t('roles.strengths' if kind == 'strength' else 'roles.weaknesses')}**")
                 for _, item in rows.iterrows():
-                    colour = THEME_COLOURS.get(str(item["theme"]), "#777")
+                    colour = current_package().vocabulary("theme").colour(str(item["theme"]))
                     st.html(f'<div dir="{"rtl" if ui.rtl else "ltr"}" style="margin:.2rem 0">'
                             f'<span class="mc2cm-chip" style="background:{colour}">'
                             f"{escape(label('theme', str(item['theme']), ui.lang))}</span> "

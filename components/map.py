@@ -17,6 +17,8 @@ that keep the same initiatives share one document.
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
@@ -26,8 +28,9 @@ from components.layout import UI, params_for
 from mc2cm.assets import ASSETS_FIX, missing_assets
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, text
-from mc2cm.mapping import AREA_COLOURS, MapParts, build_map, render_document
+from mc2cm.mapping import MapParts, build_map, render_document
 from mc2cm.plaintext import escape_markdown
+from mc2cm.schema import current_package
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -75,8 +78,8 @@ def map_for(sel: Selection, lang: str) -> tuple[str, MapParts]:
 def legend(ui: UI) -> None:
     chips = "".join(
         f'<span class="mc2cm-chip" style="background:{colour}">'
-        f"{label('area', area, ui.lang) if area != 'several' else ui.t('map.several_areas')}</span>"
-        for area, colour in AREA_COLOURS.items()
+        f"{escape(label('area', area, ui.lang))}</span>"
+        for area, colour in current_package().vocabulary("area").palette().items()
     )
     st.html(f'<div dir="{"rtl" if ui.rtl else "ltr"}">{chips}</div>')
     st.caption(ui.t("map.legend"))

@@ -9,8 +9,8 @@ import streamlit as st
 
 from components.layout import PAGES, UI, current_selection, params_for
 from mc2cm.i18n import fmt_date_range, fmt_number, label, text
-from mc2cm.mapping import AREA_COLOURS
-from mc2cm.metrics import AREAS, initiatives_by_area, key_numbers
+from mc2cm.mapping import area_colour
+from mc2cm.metrics import areas, initiatives_by_area, key_numbers
 from mc2cm.plaintext import escape_markdown
 
 WORKSHOP = "sfax-2019-peer-learning-workshop"
@@ -18,7 +18,8 @@ WORKSHOP = "sfax-2019-peer-learning-workshop"
 
 def _event(ui: UI) -> pd.Series | None:
     events = ui.data["events"]
-    return events.loc[WORKSHOP] if WORKSHOP in events.index else None
+    row = events.loc[WORKSHOP] if WORKSHOP in events.index else None
+    return row if isinstance(row, pd.Series) else None  # ids are unique: one label, one row
 
 
 def event_facts(ui: UI) -> None:
@@ -62,12 +63,13 @@ def key_figures(ui: UI) -> None:
 def areas_of_work(ui: UI) -> None:
     st.subheader(ui.t("overview.areas"))
     counts = initiatives_by_area(ui.data.initiatives)
-    cols = st.columns(len(AREAS))
+    shown = areas()
+    cols = st.columns(len(shown))
     sel = current_selection()
-    for col, area in zip(cols, AREAS, strict=True):
+    for col, area in zip(cols, shown, strict=True):
         count = counts[area]
         with col:
-            st.html(f'<div class="mc2cm-card" style="border-top:6px solid {AREA_COLOURS[area]}">'
+            st.html(f'<div class="mc2cm-card" style="border-top:6px solid {area_colour(area)}">'
                     f"<h4>{escape(label('area', area, ui.lang))}</h4>"
                     f"<div class='mc2cm-muted'>{escape(ui.t('count.initiatives', n=fmt_number(count, ui.lang)))}"
                     "</div></div>")

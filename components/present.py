@@ -17,7 +17,7 @@ from components.overview import WORKSHOP
 from mc2cm.assets import front_door_active
 from mc2cm.filters import Selection, choices, select_challenges, select_initiatives
 from mc2cm.i18n import LANGS, LANGUAGE_NAMES, fmt_date_range, fmt_number, join, label, text
-from mc2cm.metrics import AREAS
+from mc2cm.metrics import areas
 from mc2cm.plaintext import escape_markdown
 from mc2cm.scenes import (
     Scene,
@@ -87,8 +87,8 @@ def controls(scenes: list[Scene], index: int, ui: UI) -> None:
 
 def _overview(ui: UI) -> None:
     events = ui.data["events"]
-    if WORKSHOP in events.index:
-        event = events.loc[WORKSHOP]
+    event = events.loc[WORKSHOP] if WORKSHOP in events.index else None
+    if isinstance(event, pd.Series):  # ids are unique: one label, one row
         cities = ui.data.cities
         city = text(cities.loc[event["city_id"]], "name", ui.lang) if event["city_id"] in cities.index else ""
         when = fmt_date_range(event["start_date"], event["end_date"], ui.lang)
@@ -104,8 +104,9 @@ def _overview(ui: UI) -> None:
 
 def _areas(ui: UI) -> None:
     initiatives = ui.data.initiatives
-    cols = st.columns(len(AREAS))
-    for col, area in zip(cols, AREAS, strict=True):
+    shown = areas()
+    cols = st.columns(len(shown))
+    for col, area in zip(cols, shown, strict=True):
         named = initiatives[(initiatives["areas_basis"] == "document") & initiatives["areas"].map(lambda a, x=area: x in a)]
         items = "".join(f"<li>{escape(text(row, 'name', ui.lang))}</li>" for _, row in named.iterrows())
         col.html(f'<div class="mc2cm-card" dir="{"rtl" if ui.rtl else "ltr"}">{chips((area,), ui)}'

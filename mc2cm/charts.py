@@ -8,12 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mc2cm.i18n import is_rtl, label, t, text
+from mc2cm.schema import current_package
 
-THEME_COLOURS = {
-    "access": "#0072B2", "information": "#56B4E9", "independence": "#009E73", "funding": "#E69F00",
-    "capacity": "#D55E00", "coordination": "#CC79A7", "legitimacy": "#8C6D31", "relations": "#999999",
-    "impact": "#F0E442",
-}
 FONT = "'MC2CM Arabic', system-ui, -apple-system, 'Segoe UI', sans-serif"
 
 
@@ -45,10 +41,12 @@ def role_balance_chart(balance: pd.DataFrame, roles: pd.DataFrame, lang: str) ->
     names = {rid: wrap(escape(text(row, "name", lang))) for rid, row in order.iterrows()}
     y_labels = [names[r] for r in order.index]
     fig = go.Figure()
-    for theme, colour in THEME_COLOURS.items():
+    themes = current_package().vocabulary("theme")
+    present = set(balance["theme"])
+    # the schema's order; a theme it does not list still shows, last, rather than vanish
+    for theme in [*(code for code in themes.codes if code in present), *sorted(present - set(themes.codes))]:
         part = balance[balance["theme"] == theme]
-        if part.empty:
-            continue
+        colour = themes.colour(theme)
         fig.add_bar(
             y=[names.get(r, r) for r in part["role_id"]], x=part["signed"], orientation="h",
             name=escape(label("theme", theme, lang)), marker_color=colour,
@@ -90,12 +88,11 @@ def challenge_matrix(challenges: pd.DataFrame, recommendations: pd.DataFrame, la
 
 
 def area_bar(counts: dict[str, int], lang: str) -> go.Figure:
-    from mc2cm.mapping import AREA_COLOURS  # noqa: PLC0415 - one palette for map and charts
-
+    colours = current_package().vocabulary("area")  # one palette for map and charts
     areas = list(counts)
     fig = go.Figure(go.Bar(
         x=[counts[a] for a in areas], y=[escape(label("area", a, lang)) for a in areas], orientation="h",
-        marker_color=[AREA_COLOURS[a] for a in areas], text=[counts[a] for a in areas], textposition="auto",
+        marker_color=[colours.colour(a) for a in areas], text=[counts[a] for a in areas], textposition="auto",
         hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     fig.update_xaxes(visible=False, autorange="reversed" if is_rtl(lang) else None)

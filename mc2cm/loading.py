@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from mc2cm.schema import FieldSpec, PackageSpec, TableSpec, package_spec, split_list
+from mc2cm.schema import DATA_DIR_ENV, FieldSpec, PackageSpec, TableSpec, package_spec, split_list
 from mc2cm.validation import CheckedTable, Problem, has_errors, read_data_dir, validate_files
 
-DATA_DIR_ENV = "MC2CM_DATA_DIR"
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 

@@ -30,6 +30,7 @@ from jinja2 import Template
 from mc2cm import geo
 from mc2cm.i18n import is_rtl, join, label, t, text
 from mc2cm.metrics import city_summary
+from mc2cm.schema import current_package
 
 STATIC_PREFIX = "/app/static/vendor"
 LOCAL_JS = [
@@ -39,13 +40,14 @@ LOCAL_CSS = [
     ("leaflet_css", f"{STATIC_PREFIX}/leaflet/leaflet.css"),
     ("mc2cm_fonts", f"{STATIC_PREFIX}/fonts/fonts.css"),
 ]
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-AREA_COLOURS = {
-    "emergency_aid": "#D55E00",
-    "access_to_services": "#0072B2",
-    "intercultural_dialogue": "#009E73",
-    "several": "#CC79A7",
-}
+
+
+def area_colour(area: str) -> str:
+    """An area's colour on the map and in charts, from the schema (``mc2cm:vocabularies``)."""
+    return current_package().vocabulary("area").colour(area)
+
+
+PREVIEW_COLOUR = "#D55E00"  # the staff's "about to be added" marker: not an area
 BASEMAP_URL = f"{STATIC_PREFIX}/basemap/region.geojson"
 BASEMAP_STYLE = {"fillColor": "#eef0e8", "color": "#9aa39a", "weight": 0.6, "fillOpacity": 1}
 POPUP_LIMIT = 6
@@ -206,7 +208,7 @@ def city_markers(parts: MapParts, cities: pd.DataFrame, initiatives: pd.DataFram
                           "areas": join((label("area", a, lang) for a in row["areas"]), lang)})
         markers.append({
             "lat": float(city["latitude"]), "lon": float(city["longitude"]),
-            "radius": marker_radius(int(city["count"])), "colour": AREA_COLOURS[city["area"]],
+            "radius": marker_radius(int(city["count"])), "colour": area_colour(city["area"]),
             "tooltip": f"{name} · {city['count']}",
             "popup": {"name": name, "items": items, "more": max(len(ids) - POPUP_LIMIT, 0)},
         })
@@ -246,7 +248,7 @@ def build_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str) -> tup
 def preview_map(lat: float, lon: float, name: str, lang: str) -> folium.Map:
     """One marker where a city is about to be added, its name as the tooltip (the editor's check)."""
     fmap = _base_map([lat, lon], 6)
-    marker = {"lat": lat, "lon": lon, "radius": 9.0, "colour": AREA_COLOURS["emergency_aid"], "tooltip": name}
+    marker = {"lat": lat, "lon": lon, "radius": 9.0, "colour": PREVIEW_COLOUR, "tooltip": name}
     MarkerLayer([marker], lang).add_to(fmap)
     return fmap
 

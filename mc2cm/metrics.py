@@ -8,8 +8,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mc2cm.loading import Dataset
+from mc2cm.schema import MIXED, current_package
 
-AREAS = ("emergency_aid", "access_to_services", "intercultural_dialogue")
+
+def areas() -> tuple[str, ...]:
+    """The areas of work in display order, as the schema lists them (``mc2cm:vocabularies``)."""
+    return current_package().vocabulary("area").codes
 
 
 @dataclass(frozen=True)
@@ -45,17 +49,17 @@ def key_numbers(data: Dataset, event_id: str = "sfax-2019-peer-learning-workshop
 
 def initiatives_by_area(initiatives: pd.DataFrame) -> dict[str, int]:
     counts = Counter(area for areas in initiatives["areas"] for area in areas)
-    return {area: counts.get(area, 0) for area in AREAS}
+    return {area: counts.get(area, 0) for area in areas()}
 
 
 def initiatives_per_role(initiatives: pd.DataFrame) -> dict[str, int]:
     return dict(Counter(role for roles in initiatives["cso_roles"] for role in roles))
 
 
-def dominant_area(areas: Counter[str]) -> str:
-    """The single area of a city's initiatives, or ``"several"``."""
-    present = [a for a in AREAS if areas.get(a)]
-    return present[0] if len(present) == 1 else "several"
+def dominant_area(counts: Counter[str]) -> str:
+    """The single area of a city's initiatives, or ``"several"`` (``schema.MIXED``)."""
+    present = [a for a in areas() if counts.get(a)]
+    return present[0] if len(present) == 1 else MIXED
 
 
 def city_summary(cities: pd.DataFrame, initiatives: pd.DataFrame) -> pd.DataFrame:
@@ -66,15 +70,15 @@ def city_summary(cities: pd.DataFrame, initiatives: pd.DataFrame) -> pd.DataFram
         if city_id not in cities.index:
             continue
         city = cities.loc[city_id]
-        areas: Counter[str] = Counter(a for areas in group["areas"] for a in areas)
+        counts: Counter[str] = Counter(a for listed in group["areas"] for a in listed)
         rows.append({
             "city_id": city_id,
             "latitude": float(cities.at[city_id, "latitude"]),  # type: ignore[arg-type]
             "longitude": float(cities.at[city_id, "longitude"]),  # type: ignore[arg-type]
             "country_code": city["country_code"],
             "count": len(group),
-            "area": dominant_area(areas),
-            "areas": tuple(a for a in AREAS if areas.get(a)),
+            "area": dominant_area(counts),
+            "areas": tuple(a for a in areas() if counts.get(a)),
             "initiative_ids": tuple(group["id"]),
         })
     columns = ["city_id", "latitude", "longitude", "country_code", "count", "area", "areas", "initiative_ids"]

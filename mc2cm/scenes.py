@@ -107,15 +107,24 @@ def qr_png(payload: str, scale: int = 8) -> bytes:
 
 
 def poll_options(data: Dataset, options: str, lang: str) -> list[tuple[str, str]]:
-    """(value, label) pairs a poll offers."""
-    if options in ("priorities", "key_messages"):
-        kind = "priority" if options == "priorities" else "key_message"
-        recs = data.recommendations[data.recommendations["kind"] == kind].sort_values("position")
-        return [(str(rid), text(row, "title", lang)) for rid, row in recs.iterrows()]
-    if options == "areas":
-        spec = data.spec.table("initiatives").field("areas")
-        return [(code, label("area", code, lang)) for code in spec.item_enum]
-    if options == "cso_roles":
-        roles = data.cso_roles.sort_values("position")
-        return [(str(rid), text(row, "name", lang)) for rid, row in roles.iterrows()]
-    return []
+    """(value, label) pairs a poll offers, as the schema's ``poll_options`` vocabulary describes them.
+
+    A value's ``mc2cm:rows`` names either a vocabulary (its codes and labels) or a
+    table, the rows to take (``where``: column = value), their order and the
+    translated column that labels them. A new source of options is a schema edit.
+    """
+    term = data.spec.vocabulary("poll_options").term(options)
+    rows = (term.rows if term is not None else None) or {}
+    if "vocabulary" in rows:
+        vocabulary = data.spec.vocabulary(str(rows["vocabulary"]))
+        return [(code, label(vocabulary.name, code, lang)) for code in vocabulary.codes]
+    table = str(rows.get("table", ""))
+    if table not in data.tables:
+        return []
+    frame = data[table]
+    for column, value in dict(rows.get("where", {})).items():
+        frame = frame[frame[column] == value]
+    if rows.get("order") in frame.columns:
+        frame = frame.sort_values(str(rows["order"]))
+    base = str(rows.get("label", "name"))
+    return [(str(rid), text(row, base, lang)) for rid, row in frame.iterrows()]

@@ -44,7 +44,8 @@ from mc2cm.csvio import (
     read_csv_bytes,
     shows_day_first,
 )
-from mc2cm.schema import LANGS, FieldSpec, PackageSpec, TableSpec, package_spec
+from mc2cm.schema import DESCRIPTOR_NAME as DESCRIPTOR
+from mc2cm.schema import LANGS, FieldSpec, PackageSpec, TableSpec, package_spec, vocabulary_problems
 
 Severity = Literal["error", "warning", "info"]
 
@@ -518,10 +519,6 @@ def _scope_rules(tables: Mapping[str, CheckedTable | None]) -> list[Problem]:
     return problems
 
 
-SCENE_FILTER_KEYS = {"area": ("initiatives", "areas"), "role": ("cso_roles", None), "country": (None, None),
-                     "actor": ("initiatives", "actor_type"), "source": ("sources", None), "q": (None, None)}
-
-
 def _scene_rules(tables: Mapping[str, CheckedTable | None], ids: Mapping[str, set[str]],
                  spec: PackageSpec) -> list[Problem]:
     """A scene's filters must be ones the app understands, with values that exist."""
@@ -531,11 +528,11 @@ def _scene_rules(tables: Mapping[str, CheckedTable | None], ids: Mapping[str, se
     problems = []
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         for key, values in parse_qs(row.get("filters", ""), keep_blank_values=True).items():
-            if key not in SCENE_FILTER_KEYS:
+            if key not in spec.filters:
                 problems.append(Problem("scenes.csv", number, "filters", "unknown-filter",
-                                        f"'{key}' is not a filter. Use: {', '.join(SCENE_FILTER_KEYS)}."))
+                                        f"'{key}' is not a filter. Use: {', '.join(spec.filters)}."))
                 continue
-            target, column = SCENE_FILTER_KEYS[key]
+            target, column = spec.filters[key].get("table"), spec.filters[key].get("column")
             if target is None:
                 continue
             if column is None:
@@ -623,6 +620,8 @@ def validate_files(files: Mapping[str, bytes | None], spec: PackageSpec | None =
         problems.extend(ours)
         problems.extend(unexplained_reference_problems(reference, all_ours))
     problems.extend(cross)
+    problems.extend(Problem(DESCRIPTOR, None, column, "vocabulary", message)
+                    for column, message in vocabulary_problems(spec))
     return tables, problems
 
 

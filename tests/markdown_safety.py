@@ -68,7 +68,10 @@ def make_markdown_hostile(target: Path, source: Path = MINIMAL) -> Path:
         for column in text_columns(tspec):
             index = header.index(column)
             for row in body:
-                row[index] = f"{row[index]} {PAYLOAD}".strip()
+                # an Arabic column keeps some Arabic: Latin alone there is refused as lost Arabic (issue 12)
+                arabic = any("\u0600" <= char <= "\u06ff" for char in row[index])
+                start = f"نص {row[index]}" if column.endswith("_ar") and not arabic else row[index]
+                row[index] = f"{start} {PAYLOAD}".strip()
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows([header, *body])
         path.write_text(out.getvalue(), encoding="utf-8")

@@ -10,7 +10,6 @@ import folium
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.loading import load_dataset
 from mc2cm.mapping import (
-    AREA_COLOURS,
     LOCAL_CSS,
     LOCAL_JS,
     MARKERS_ID,
@@ -23,6 +22,7 @@ from mc2cm.mapping import (
     preview_map,
     render_document,
 )
+from mc2cm.schema import current_package
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 SHIPPED = Path(__file__).resolve().parents[2] / "data"
@@ -53,7 +53,7 @@ def test_markers_and_elsewhere() -> None:
     assert _folium_markers(fmap) == []  # no data inside folium elements: the markers are data
     payload = document_markers(render_document(fmap))
     assert payload["markers"] == [{
-        "lat": 34.1167, "lon": 36.1167, "radius": marker_radius(1), "colour": AREA_COLOURS["emergency_aid"],
+        "lat": 34.1167, "lon": 36.1167, "radius": marker_radius(1), "colour": "#D55E00",
         "tooltip": "Brital · 1",
         "popup": {"name": "Brital", "more": 0, "items": [
             {"title": "Brital response", "href": initiative_link("brital-response", "en"), "areas": "Emergency aid"}]},
@@ -71,7 +71,7 @@ def test_popup_lists_a_few_initiatives_and_counts_the_rest() -> None:
         assert len(popup["items"]) == min(count, POPUP_LIMIT)
         assert popup["more"] == max(count - POPUP_LIMIT, 0)
         assert all(item["href"].startswith("/initiatives?id=") for item in popup["items"])
-        assert marker["colour"] in AREA_COLOURS.values()
+        assert marker["colour"] in current_package().vocabulary("area").palette().values()
 
 
 def test_map_uses_only_local_assets() -> None:
