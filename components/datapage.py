@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from components.layout import UI
-from mc2cm.export import to_excel_csv, zip_tables
+from mc2cm.export import download_name, to_excel_csv, zip_tables
+from mc2cm.filters import Selection
 from mc2cm.i18n import fmt_date, fmt_moment, text
 from mc2cm.plaintext import escape_markdown
 from mc2cm.validation import Problem
@@ -29,20 +30,27 @@ def source_documents(ui: UI) -> None:
             st.markdown(escape_markdown(text(source, "description", ui.lang)))
 
 
-def downloads(ui: UI, initiatives: pd.DataFrame, caption: str) -> None:
-    """Each file is built only when its button is clicked, so the page stays light."""
+def downloads(ui: UI, initiatives: pd.DataFrame, selection: Selection, caption: str) -> None:
+    """Each file is built only when its button is clicked, so the page stays light.
+
+    The initiatives follow the filters, and then the file is named for them
+    (``initiatives-filtered-lebanon.csv``), which the upload on /manage recognises.
+    """
     st.subheader(ui.t("data.download"))
     st.caption(ui.t("data.download_help"))
     st.caption(escape_markdown(caption))
     spec = ui.data.spec
     frames = {name: (ui.data[name], spec.table(name)) for name in spec.table_names}
     frames["initiatives"] = (initiatives, spec.table("initiatives"))
-    st.download_button("mc2cm-data.zip", partial(zip_tables, frames), file_name="mc2cm-data.zip",
+    names = {name: tspec.path for name, (_, tspec) in frames.items()}
+    names["initiatives"] = download_name(spec.table("initiatives").path, selection)
+    st.download_button("mc2cm-data.zip", partial(zip_tables, frames, names), file_name="mc2cm-data.zip",
                        mime="application/zip", icon=":material/download:", key="dl-all", on_click="ignore")
     cols = st.columns(4)
     for i, (name, (frame, tspec)) in enumerate(frames.items()):
-        cols[i % 4].download_button(escape_markdown(f"{tspec.path} ({len(frame)})"), partial(to_excel_csv, frame, tspec),
-                                    file_name=tspec.path, mime="text/csv", key=f"dl-{name}", on_click="ignore")
+        cols[i % 4].download_button(escape_markdown(f"{names[name]} ({len(frame)})"),
+                                    partial(to_excel_csv, frame, tspec), file_name=names[name], mime="text/csv",
+                                    key=f"dl-{name}", on_click="ignore")
 
 
 def validation_status(ui: UI) -> None:

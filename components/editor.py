@@ -12,19 +12,21 @@ import streamlit as st
 
 from components import data as data_cache
 from components.layout import UI
-from mc2cm import geo, store
+from mc2cm import geo, store, upload
 from mc2cm.gazetteer import find, slug
 from mc2cm.i18n import country_name
 from mc2cm.loading import convert_cell
 from mc2cm.mapping import preview_map, render_document
 from mc2cm.plaintext import escape_markdown
 from mc2cm.schema import FieldSpec, TableSpec
-from mc2cm.validation import CheckedTable, read_table
+from mc2cm.validation import CheckedTable, Problem, read_table
 
 BASE_KEY = "m_base_{}"       # the table as the editor opened it (rows and version)
 EDITOR_KEY = "m_editor_{}"   # st.data_editor's own state (the edits)
 NOTICE_KEY = "m_notice"
 UPLOAD_BASE_KEY = "m_upload_base_{}"  # the table as an upload's preview saw it
+MODE_KEY = "upload_mode_{}"            # update the file's rows, or replace the table
+CONFIRM_KEY = "confirm_removals_{}"    # the tick that lets a replacement delete rows
 
 
 def data_dir() -> Path:
@@ -151,11 +153,14 @@ def table_editor(table: str, ui: UI, who: str) -> None:
     diff = store.diff_tables(old_table, new_table) if new_table is not None else store.TableDiff()
     if not diff.is_empty:
         st.caption(ui.t("manage.pending", **diff.counts()))
+    if diff.removed:  # rows selected and deleted in the grid: that choice is the confirmation
+        st.caption(ui.t("manage.deleting", ids=escape_markdown(", ".join(diff.removed))))
     save, discard = st.columns(2)
     if save.button(ui.t("manage.save"), type="primary", key=f"save_{table}", icon=":material/save:",
                    disabled=diff.is_empty):
         _commit(table, ui, lambda: store.save_table(data_dir(), table, new_bytes, who=who,
-                                                    expected_version=base["version"]))
+                                                    expected_version=base["version"],
+                                                    allow_removals=diff.removed))
     if discard.button(ui.t("manage.discard"), key=f"discard_{table}", icon=":material/refresh:"):
         close_table(table)
         st.rerun()
@@ -175,39 +180,122 @@ def _upload_base(table: str, path: Path, file_id: str) -> bytes | None:
     if not seen or seen["file_id"] != file_id:
         seen = {"file_id": file_id, "current": path.read_bytes() if path.is_file() else None}
         st.session_state[key] = seen
+        _forget_choices(table)  # a tick given for one file never confirms deleting rows for another
     current: bytes | None = seen["current"]
     return current
 
 
+def _plain_table(rows: list[dict[str, object]]) -> None:
+    """Rows shown in full (text wraps; nothing is cut off), every value as written."""
+    st.table(pd.DataFrame([{key: escape_markdown("" if value is None else value) for key, value in row.items()}
+                           for row in rows]), hide_index=True)
+
+
+def _problem_rows(problems: list[Problem], ui: UI) -> list[dict[str, object]]:
+    return [{ui.t("manage.col_file"): p.file, ui.t("manage.col_row"): "" if p.row is None else p.row,
+             ui.t("manage.col_column"): p.column or "", ui.t("manage.col_problem"): p.message} for p in problems]
+
+
+def _changes(plan: store.SavePlan, ui: UI) -> None:
+    """What the save changes, old and new values in full."""
+    st.subheader(ui.t("manage.preview", **plan.diff.counts()))
+    if plan.diff.added:
+        st.caption(ui.t("manage.added_rows", ids=escape_markdown(", ".join(plan.diff.added))))
+    if plan.diff.cells:
+        st.caption(ui.t("manage.cells_changed"))
+        _plain_table([{ui.t("manage.col_id"): c.row_id, ui.t("manage.col_column"): c.column,
+                       ui.t("manage.col_old"): c.old, ui.t("manage.col_new"): c.new} for c in plan.diff.cells])
+
+
+def _check_results(plan: store.SavePlan, read_warnings: list[Problem], path: str, ui: UI) -> bool:
+    """The whole dataset's errors (they block the save) and this file's warnings. True when it may be saved."""
+    errors = plan.errors
+    if errors:
+        st.error(ui.t("manage.preview_errors", n=len(errors)))
+        _plain_table(_problem_rows(errors, ui))
+    else:
+        st.success(ui.t("manage.preview_valid"))
+    warnings = read_warnings + [p for p in plan.problems if p.severity == "warning" and p.file == path]
+    if warnings:
+        st.warning(ui.t("manage.preview_warnings", n=len(warnings)))
+        _plain_table(_problem_rows(warnings, ui))
+    return not errors
+
+
+def _removals_confirmed(plan: store.SavePlan, table: str, ui: UI) -> bool:
+    """A replacement that deletes rows lists them and needs its own tick before the save button wakes."""
+    if not plan.removed:
+        return True
+    st.warning(ui.t("manage.removals", n=len(plan.removed)))
+    _plain_table([{ui.t("manage.col_id"): r.id, ui.t("manage.col_name"): r.label} for r in plan.removed])
+    ids = ", ".join(r.id for r in plan.removed)
+    confirmed = st.checkbox(ui.t("manage.confirm_removals", n=len(plan.removed), ids=escape_markdown(ids)),
+                            key=CONFIRM_KEY.format(table))
+    if not confirmed:
+        st.info(ui.t("manage.confirm_needed"))
+    return confirmed
+
+
+def _upload_mode(table: str, file_name: str, new_table: CheckedTable, old_table: CheckedTable | None,
+                 ui: UI) -> bool:
+    """Whether the file updates its rows (True) or replaces the table; asked only when it lacks rows."""
+    if old_table is None or not upload.missing_ids(old_table, new_table):
+        return False
+    filtered = upload.looks_filtered(file_name, new_table, old_table)
+    if filtered:
+        st.info(ui.t("manage.filtered_file", n=len(new_table.rows), total=len(old_table.rows),
+                     table=escape_markdown(old_table.spec.path)))
+    labels = {"update": ui.t("manage.mode_update"), "replace": ui.t("manage.mode_replace")}
+    mode = st.radio(ui.t("manage.upload_mode"), list(labels), index=0 if filtered else 1,
+                    format_func=labels.__getitem__, key=MODE_KEY.format(table))
+    return mode == "update"
+
+
+def _forget_choices(table: str) -> None:
+    st.session_state.pop(MODE_KEY.format(table), None)
+    st.session_state.pop(CONFIRM_KEY.format(table), None)
+
+
 def upload_panel(table: str, ui: UI, who: str) -> None:
+    """Upload, then a preview of the save checked with every table; the save button wakes only when it may save."""
     tspec = ui.data.spec.table(table)
     st.caption(ui.t("manage.upload_help"))
     uploaded = st.file_uploader(tspec.path, type=["csv", "txt"], key=f"upload_{table}")
     if uploaded is None:
         st.session_state.pop(UPLOAD_BASE_KEY.format(table), None)
+        _forget_choices(table)
         return
     raw = uploaded.getvalue()
     current = _upload_base(table, data_dir() / tspec.path, uploaded.file_id)
-    new_table, problems = store.prepare(tspec, raw)
+    new_table, problems = store.read_upload(ui.data.spec, table, raw)
+    wrong = upload.wrong_table(ui.data.spec, table, raw) if new_table is None else None
+    if wrong is not None:
+        st.error(ui.t("manage.wrong_table", file=escape_markdown(wrong.path), title=escape_markdown(wrong.title)))
+        return
     for note in (p for p in problems if p.severity == "info"):
         st.caption(f"✓ {escape_markdown(note.message)}")
     errors = [p for p in problems if p.severity == "error"]
     if new_table is None or errors:
         _show_refusal(store.SaveRefused("invalid", f"{uploaded.name} cannot be read.", errors), ui)
         return
+    if new_table.ignored_columns:
+        dropped = ", ".join(name or "(blank)" for name in new_table.ignored_columns)
+        st.warning(ui.t("manage.dropped_columns", columns=escape_markdown(dropped)))
     old_table, _ = read_table(tspec, current) if current is not None else (None, [])
-    diff = store.diff_tables(old_table, new_table)
-    st.subheader(ui.t("manage.preview", **diff.counts()))
-    for label, ids in (("+", diff.added), ("−", diff.removed)):
-        if ids:
-            st.text(f"{label} " + ", ".join(ids))
-    if diff.cells:
-        st.caption(ui.t("manage.cells_changed"))
-        st.dataframe(pd.DataFrame([vars(c) for c in diff.cells]), hide_index=True, width="stretch")
-    if st.button(ui.t("manage.save_upload", table=tspec.path), type="primary", key=f"save_upload_{table}",
-                 disabled=diff.is_empty):
-        _commit(table, ui, lambda: store.save_table(data_dir(), table, raw, who=who,
-                                                    expected_version=store.file_version(current)))
+    update_rows = _upload_mode(table, uploaded.name, new_table, old_table, ui)
+    plan = store.plan_save(data_dir(), table, new_table, current=current, update_rows=update_rows, lang=ui.lang)
+    _changes(plan, ui)
+    helper_columns = [p for p in problems if p.code == "unknown-column"]  # the saved file no longer has them
+    valid = _check_results(plan, helper_columns, tspec.path, ui)
+    confirmed = update_rows or _removals_confirmed(plan, table, ui)
+    label = (ui.t("manage.save_update", n=len(new_table.rows), table=tspec.path) if update_rows
+             else ui.t("manage.save_upload", table=tspec.path))
+    if st.button(label, type="primary", key=f"save_upload_{table}",
+                 disabled=plan.diff.is_empty or not valid or not confirmed):
+        removals = [r.id for r in plan.removed] if confirmed and not update_rows else False
+        _commit(table, ui, lambda: store.save_table(data_dir(), table, raw, who=who, update_rows=update_rows,
+                                                    expected_version=store.file_version(current),
+                                                    allow_removals=removals))
 
 
 # --- add a city -----------------------------------------------------------------

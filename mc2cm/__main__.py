@@ -1,7 +1,7 @@
 """Command line for staff and scripts.
 
     python -m mc2cm validate [DATA_DIR]
-    python -m mc2cm import TABLE FILE [--data-dir DIR] [--who NAME]
+    python -m mc2cm import TABLE FILE [--data-dir DIR] [--who NAME] [--update-rows | --allow-removals]
     python -m mc2cm history [--data-dir DIR]
     python -m mc2cm restore TABLE [VERSION] [--data-dir DIR] [--who NAME]
     python -m mc2cm serve [STREAMLIT OPTIONS…]      e.g. --server.port 8501 --server.address 0.0.0.0
@@ -68,10 +68,18 @@ def _data_dir_and_table(args: argparse.Namespace) -> tuple[Path, str] | None:
     return (data_dir, table) if data_dir is not None and table is not None else None
 
 
+# What to type next when an import would delete rows (a filtered download imported as the whole table).
+_REMOVAL_HELP = ("If the file holds only some rows (a filtered download), run the import again with --update-rows:"
+                 " its rows replace those with the same ids and nothing is deleted. To delete the rows it lacks, run"
+                 " it again with --allow-removals.")
+
+
 def _report_refusal(exc: SaveRefused) -> int:
     print(f"REFUSED: {exc.message}")
     for problem in exc.problems:
         print(problem)
+    if exc.code in ("removals", "referenced"):
+        print(_REMOVAL_HELP)
     print("Nothing was changed.")
     return 1
 
@@ -88,7 +96,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"ERROR: {source} is not a file.")
         return 1
     try:
-        result = save_table(data_dir, table, source.read_bytes(), who=args.who)
+        result = save_table(data_dir, table, source.read_bytes(), who=args.who, update_rows=args.update_rows,
+                            allow_removals=args.allow_removals)
     except SaveRefused as exc:
         return _report_refusal(exc)
     counts = result.diff.counts()
@@ -126,6 +135,19 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    """Rewrite the vocabulary tables of DATA_DIR/README.md from DATA_DIR/datapackage.json."""
+    from mc2cm.schema import package_spec, with_vocabulary_docs  # noqa: PLC0415
+
+    readme = Path(args.data_dir) / "README.md"
+    before = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    after = with_vocabulary_docs(before, package_spec(args.data_dir))
+    if after != before:
+        readme.write_text(after, encoding="utf-8")
+    print(f"{readme}: vocabularies {'updated' if after != before else 'already current'}")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     """Start the app behind its front door, the same way on Windows, macOS and Linux (no shell needed)."""
     from mc2cm.assets import ASSETS_FIX, missing_assets  # noqa: PLC0415
@@ -159,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="validate a CSV and save it as TABLE (the previous version is kept)")
     imp.add_argument("table", help="table name, e.g. cities or initiatives")
     imp.add_argument("file", help="the CSV to import (Excel's CSV flavours are accepted)")
+    how = imp.add_mutually_exclusive_group()
+    how.add_argument("--update-rows", action="store_true",
+                     help="the file holds some rows (e.g. a filtered download): they replace the rows with the same "
+                          "ids, new ids are added, nothing is deleted")
+    how.add_argument("--allow-removals", action="store_true",
+                     help="the file replaces the whole table and rows it lacks are deleted (refused without this)")
     common(imp)
     imp.set_defaults(func=_cmd_import)
     hist = sub.add_parser("history", help="list the saves: time, table, who, rows added/changed/removed")
@@ -169,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("version", nargs="?", help="a version name from `history` (default: the latest backup)")
     common(res)
     res.set_defaults(func=_cmd_restore)
+    docs = sub.add_parser("docs", help="rewrite the vocabulary tables in DATA_DIR/README.md from the schema")
+    docs.add_argument("data_dir", nargs="?", default="data")
+    docs.set_defaults(func=_cmd_docs)
     serve = sub.add_parser("serve", help="start the dashboard (http://localhost:8501 unless options say otherwise)")
     serve.epilog = "Other options go to `streamlit run`, e.g. --server.port 8502 --server.address 0.0.0.0."
     serve.set_defaults(func=_cmd_serve)

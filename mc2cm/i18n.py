@@ -16,6 +16,8 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from mc2cm.schema import current_package
+
 LANGS = ("en", "fr", "ar")
 DEFAULT_LANG = "en"
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -311,11 +313,14 @@ UI: Catalog = {
                           "ar": "لا توجد تغييرات للحفظ."},
     "manage.upload_help": {
         "en": "Excel's CSV files are accepted: UTF-8 (with or without BOM), ; separators and decimal commas, "
-              "Arabic Windows encoding (cp1256). The file replaces the whole table.",
+              "Arabic Windows encoding (cp1256). The preview checks the file before anything is saved; a file that "
+              "holds only some rows (a filtered download) can update just those rows.",
         "fr": "Les CSV d'Excel sont acceptés : UTF-8 (avec ou sans BOM), séparateurs ; et virgules décimales, "
-              "encodage arabe Windows (cp1256). Le fichier remplace toute la table.",
+              "encodage arabe Windows (cp1256). L'aperçu vérifie le fichier avant tout enregistrement ; un fichier qui "
+              "ne contient que certaines lignes (un téléchargement filtré) peut mettre à jour ces lignes seulement.",
         "ar": "تُقبل ملفات CSV من Excel: UTF-8 (مع BOM أو بدونه)، والفاصل ; والفاصلة العشرية، وترميز ويندوز العربي "
-              "(cp1256). يحل الملف محل الجدول كله.",
+              "(cp1256). تتحقق المعاينة من الملف قبل أي حفظ؛ ويمكن لملف يحتوي على بعض الصفوف فقط (تنزيل مُصفّى) "
+              "أن يحدّث تلك الصفوف وحدها.",
     },
     "manage.preview": {"en": "Preview: {added} added, {changed} changed, {removed} removed",
                        "fr": "Aperçu : {added} ajoutée(s), {changed} modifiée(s), {removed} supprimée(s)",
@@ -323,6 +328,74 @@ UI: Catalog = {
     "manage.cells_changed": {"en": "Cells changed", "fr": "Cellules modifiées", "ar": "الخلايا المعدّلة"},
     "manage.save_upload": {"en": "Replace {table} with this file", "fr": "Remplacer {table} par ce fichier",
                            "ar": "استبدال {table} بهذا الملف"},
+    "manage.save_update": {"en": "Update {n} row(s) of {table}", "fr": "Mettre à jour {n} ligne(s) de {table}",
+                           "ar": "تحديث {n} صف/صفوف في {table}"},
+    "manage.wrong_table": {
+        "en": "This looks like {file}; choose the {title} table, or pick the right file.",
+        "fr": "Ce fichier ressemble à {file} ; choisissez la table {title}, ou choisissez le bon fichier.",
+        "ar": "يبدو أن هذا الملف هو {file}؛ اختر جدول {title}، أو اختر الملف الصحيح.",
+    },
+    "manage.filtered_file": {
+        "en": "This file holds {n} of the {total} rows of {table}: it looks like a filtered download.",
+        "fr": "Ce fichier contient {n} des {total} lignes de {table} : il ressemble à un téléchargement filtré.",
+        "ar": "يحتوي هذا الملف على {n} من أصل {total} صفاً في {table}: يبدو أنه تنزيل مُصفّى.",
+    },
+    "manage.upload_mode": {"en": "What should this file do?", "fr": "Que doit faire ce fichier ?",
+                           "ar": "ماذا يجب أن يفعل هذا الملف؟"},
+    "manage.mode_update": {
+        "en": "Update these rows: rows with the same id are replaced, new ids are added, nothing is deleted",
+        "fr": "Mettre à jour ces lignes : les lignes de même id sont remplacées, les nouveaux id ajoutés, "
+              "rien n'est supprimé",
+        "ar": "تحديث هذه الصفوف: تُستبدل الصفوف ذات المعرّف نفسه، وتُضاف المعرّفات الجديدة، ولا يُحذف شيء",
+    },
+    "manage.mode_replace": {
+        "en": "Replace the whole table: rows this file does not hold are deleted",
+        "fr": "Remplacer toute la table : les lignes absentes de ce fichier sont supprimées",
+        "ar": "استبدال الجدول كله: تُحذف الصفوف غير الموجودة في هذا الملف",
+    },
+    "manage.preview_errors": {
+        "en": "{n} error(s) to fix before this file can be saved (checked with every table):",
+        "fr": "{n} erreur(s) à corriger avant de pouvoir enregistrer ce fichier (vérifié avec toutes les tables) :",
+        "ar": "{n} خطأ يجب تصحيحه قبل أن يمكن حفظ هذا الملف (تم التحقق مع كل الجداول):",
+    },
+    "manage.preview_valid": {
+        "en": "Checked with every table: the data stays valid with this file.",
+        "fr": "Vérifié avec toutes les tables : les données restent valides avec ce fichier.",
+        "ar": "تم التحقق مع كل الجداول: تبقى البيانات صالحة مع هذا الملف.",
+    },
+    "manage.preview_warnings": {
+        "en": "{n} warning(s): worth a look, they do not stop the save.",
+        "fr": "{n} avertissement(s) : à vérifier, ils n'empêchent pas l'enregistrement.",
+        "ar": "{n} تحذير: يستحق المراجعة، ولا يمنع الحفظ.",
+    },
+    "manage.dropped_columns": {
+        "en": "Columns the schema does not know are left out when saving: {columns}.",
+        "fr": "Les colonnes que le schéma ne connaît pas seront omises à l'enregistrement : {columns}.",
+        "ar": "الأعمدة التي لا يعرفها المخطط تُستبعد عند الحفظ: {columns}.",
+    },
+    "manage.added_rows": {"en": "Rows added: {ids}", "fr": "Lignes ajoutées : {ids}", "ar": "الصفوف المضافة: {ids}"},
+    "manage.removals": {"en": "This save deletes {n} row(s):", "fr": "Cet enregistrement supprime {n} ligne(s) :",
+                        "ar": "يحذف هذا الحفظ {n} صف/صفوف:"},
+    "manage.confirm_removals": {"en": "Yes, delete these {n} rows: {ids}",
+                                "fr": "Oui, supprimer ces {n} lignes : {ids}",
+                                "ar": "نعم، احذف هذه الصفوف ({n}): {ids}"},
+    "manage.confirm_needed": {
+        "en": "Not saved until you tick the box above: a replacement deletes these rows. "
+              "To keep them, choose “Update these rows”.",
+        "fr": "Rien n'est enregistré tant que la case ci-dessus n'est pas cochée : un remplacement supprime ces "
+              "lignes. Pour les garder, choisissez « Mettre à jour ces lignes ».",
+        "ar": "لن يُحفظ شيء قبل أن تحدّد المربع أعلاه: الاستبدال يحذف هذه الصفوف. "
+              "للإبقاء عليها، اختر «تحديث هذه الصفوف».",
+    },
+    "manage.deleting": {"en": "Deletes: {ids}", "fr": "Supprime : {ids}", "ar": "يحذف: {ids}"},
+    "manage.col_id": {"en": "id", "fr": "id", "ar": "المعرّف"},
+    "manage.col_name": {"en": "name", "fr": "nom", "ar": "الاسم"},
+    "manage.col_column": {"en": "column", "fr": "colonne", "ar": "العمود"},
+    "manage.col_old": {"en": "old", "fr": "avant", "ar": "القيمة السابقة"},
+    "manage.col_new": {"en": "new", "fr": "après", "ar": "القيمة الجديدة"},
+    "manage.col_file": {"en": "file", "fr": "fichier", "ar": "الملف"},
+    "manage.col_row": {"en": "row", "fr": "ligne", "ar": "الصف"},
+    "manage.col_problem": {"en": "problem", "fr": "problème", "ar": "المشكلة"},
     "manage.city_name": {"en": "City name (as in the gazetteer, e.g. Nador)", "fr": "Nom de la ville (ex. Nador)",
                          "ar": "اسم المدينة (مثل Nador)"},
     "manage.city_country": {"en": "Country", "fr": "Pays", "ar": "البلد"},
@@ -426,72 +499,6 @@ UI: Catalog = {
                        "ar": "لم تُرسَل إجابتك"},
 }
 
-VOCAB: Mapping[str, Catalog] = {
-    "area": {
-        "emergency_aid": {"en": "Emergency aid", "fr": "Aide d'urgence", "ar": "المساعدة الطارئة"},
-        "access_to_services": {"en": "Access to basic services", "fr": "Accès aux services de base",
-                               "ar": "الوصول إلى الخدمات الأساسية"},
-        "intercultural_dialogue": {"en": "Diversity and intercultural dialogue",
-                                   "fr": "Diversité et dialogue interculturel",
-                                   "ar": "التنوع والحوار بين الثقافات"},
-    },
-    "actor_type": {
-        "municipality": {"en": "Municipality", "fr": "Municipalité", "ar": "بلدية"},
-        "cso": {"en": "Civil-society organisation", "fr": "Organisation de la société civile",
-                "ar": "منظمة مجتمع مدني"},
-        "international_organisation": {"en": "International organisation", "fr": "Organisation internationale",
-                                       "ar": "منظمة دولية"},
-        "network": {"en": "Network", "fr": "Réseau", "ar": "شبكة"},
-        "consultative_body": {"en": "Consultative body", "fr": "Instance consultative", "ar": "هيئة استشارية"},
-        "professional_body": {"en": "Professional body", "fr": "Ordre professionnel", "ar": "هيئة مهنية"},
-        "donor_programme": {"en": "Donor-funded programme", "fr": "Programme financé par des bailleurs",
-                            "ar": "برنامج ممول من جهات مانحة"},
-        "partnership": {"en": "City–CSO partnership", "fr": "Partenariat ville–OSC",
-                        "ar": "شراكة بين المدينة والمجتمع المدني"},
-    },
-    "scope": {
-        "city": {"en": "City", "fr": "Ville", "ar": "مدينة"},
-        "multi_city": {"en": "Several cities", "fr": "Plusieurs villes", "ar": "عدة مدن"},
-        "national": {"en": "National", "fr": "National", "ar": "وطني"},
-        "regional": {"en": "Regional", "fr": "Régional", "ar": "إقليمي"},
-        "multi_country": {"en": "Several countries", "fr": "Plusieurs pays", "ar": "عدة بلدان"},
-    },
-    "kind": {
-        "strength": {"en": "Strength", "fr": "Force", "ar": "نقطة قوة"},
-        "weakness": {"en": "Weakness", "fr": "Faiblesse", "ar": "نقطة ضعف"},
-        "priority": {"en": "Workshop priority", "fr": "Priorité de l'atelier", "ar": "أولوية الورشة"},
-        "key_message": {"en": "Key message", "fr": "Message clé", "ar": "رسالة أساسية"},
-        "recommendation": {"en": "Recommendation", "fr": "Recommandation", "ar": "توصية"},
-        "lesson_learned": {"en": "Lesson learned", "fr": "Enseignement tiré", "ar": "درس مستخلص"},
-    },
-    "theme": {
-        "access": {"en": "Access", "fr": "Accès", "ar": "الوصول"},
-        "information": {"en": "Information", "fr": "Information", "ar": "المعلومات"},
-        "independence": {"en": "Independence", "fr": "Indépendance", "ar": "الاستقلالية"},
-        "funding": {"en": "Funding", "fr": "Financement", "ar": "التمويل"},
-        "capacity": {"en": "Capacity", "fr": "Capacités", "ar": "القدرات"},
-        "coordination": {"en": "Coordination", "fr": "Coordination", "ar": "التنسيق"},
-        "legitimacy": {"en": "Legitimacy", "fr": "Légitimité", "ar": "الشرعية"},
-        "relations": {"en": "Relations", "fr": "Relations", "ar": "العلاقات"},
-        "impact": {"en": "Impact", "fr": "Impact", "ar": "الأثر"},
-        "data": {"en": "Data", "fr": "Données", "ar": "البيانات"},
-        "legal_framework": {"en": "Legal framework", "fr": "Cadre juridique", "ar": "الإطار القانوني"},
-        "mandate": {"en": "Mandate", "fr": "Compétences", "ar": "الاختصاص"},
-        "crisis_preparedness": {"en": "Crisis preparedness", "fr": "Préparation aux crises",
-                                "ar": "الاستعداد للأزمات"},
-        "policy_coherence": {"en": "Policy coherence", "fr": "Cohérence des politiques", "ar": "اتساق السياسات"},
-        "responsiveness": {"en": "Responsiveness", "fr": "Réactivité", "ar": "سرعة الاستجابة"},
-        "participation": {"en": "Participation", "fr": "Participation", "ar": "المشاركة"},
-    },
-    "session": {
-        "opening": {"en": "Opening", "fr": "Ouverture", "ar": "الافتتاح"},
-        "concepts": {"en": "Key concepts", "fr": "Concepts clés", "ar": "المفاهيم الأساسية"},
-        "session_chair": {"en": "Session chair", "fr": "Présidence de séance", "ar": "رئاسة الجلسة"},
-        "closing": {"en": "Closing", "fr": "Clôture", "ar": "الاختتام"},
-    },
-}
-
-
 def normalise_lang(value: object) -> str | None:
     """``"fr-FR"`` → ``"fr"``; anything unknown → ``None``."""
     if not isinstance(value, str) or not value:
@@ -536,11 +543,9 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def label(vocab: str, code: str, lang: str) -> str:
-    """The label of a controlled-vocabulary code, e.g. ``label("area", "emergency_aid", "fr")``."""
-    entry = VOCAB.get(vocab, {}).get(code)
-    if entry is None:
-        return code.replace("_", " ")
-    return entry.get(lang) or entry[DEFAULT_LANG]
+    """The label of a controlled-vocabulary code, from the schema: ``label("area", "emergency_aid", "fr")``."""
+    term = current_package().vocabulary(vocab).term(code)
+    return term.label(lang) if term is not None else code.replace("_", " ")
 
 
 def join(items: Iterable[str], lang: str) -> str:

@@ -6,6 +6,12 @@ file in the same folder, fsync, ``os.replace``), keeps the previous version
 under ``DATA_DIR/.history/`` and appends a line to the change log. Saves are
 serialised by a file lock, and a save is refused when the file changed since
 the editor read it (another person saved in between).
+
+A save never deletes rows nobody chose to delete: rows the new file lacks are
+deleted only when the caller names them (``allow_removals``, what the person
+confirmed), and a file that holds part of a table (a filtered download) can
+update just its rows (``update_rows``). :func:`plan_save` is the same check
+without the writing, for the upload's preview.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ import math
 import os
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -27,6 +33,7 @@ from filelock import FileLock, Timeout
 from mc2cm import geo
 from mc2cm.csvio import restore_neutralised, write_csv_text
 from mc2cm.schema import PackageSpec, TableSpec, package_spec, split_list
+from mc2cm.upload import RemovedRow, merge_rows, removed_rows, wrong_table, wrong_table_message
 from mc2cm.validation import CheckedTable, Problem, has_errors, read_data_dir, read_table, validate_files
 
 HISTORY_DIR = ".history"
@@ -36,7 +43,10 @@ LOCK_TIMEOUT_S = 30.0
 
 
 class SaveRefused(Exception):
-    """Nothing was written. ``code`` is ``invalid``, ``conflict``, ``referenced`` or ``busy``."""
+    """Nothing was written.
+
+    ``code`` is ``invalid``, ``wrong-table``, ``conflict``, ``referenced``, ``removals`` or ``busy``.
+    """
 
     def __init__(self, code: str, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
@@ -147,6 +157,21 @@ def prepare(spec: TableSpec, data: bytes) -> tuple[CheckedTable | None, list[Pro
     return table, problems
 
 
+def read_upload(spec: PackageSpec, table: str, data: bytes) -> tuple[CheckedTable | None, list[Problem]]:
+    """:func:`prepare`, except that a file of another table is one problem saying so.
+
+    ``cities.csv`` chosen as initiatives would otherwise give one "add the column"
+    message for each of the thirty columns it lacks.
+    """
+    tspec = spec.table(table)
+    new_table, problems = prepare(tspec, data)
+    if new_table is None:
+        found = wrong_table(spec, table, data)
+        if found is not None:
+            return None, [Problem(tspec.path, 1, None, "wrong-table", wrong_table_message(found, tspec))]
+    return new_table, problems
+
+
 def diff_tables(old: CheckedTable | None, new: CheckedTable) -> TableDiff:
     before = {r["id"]: r for r in old.rows} if old else {}
     after = {r["id"]: r for r in new.rows}
@@ -182,6 +207,74 @@ def reference_problems(spec: PackageSpec, tables: Mapping[str, CheckedTable | No
                         f"'{value}' cannot be deleted from {spec.table(table).path}: the row '{row.get('id', '')}' "
                         f"of {spec.table(other).path} uses it. Change or delete that row first."))
     return problems
+
+
+@dataclass(frozen=True)
+class SavePlan:
+    """What a save would do, checked exactly as the save checks it. Nothing is written."""
+
+    table: CheckedTable          # the table as it would be saved (after an update, the merged table)
+    data: bytes                  # its bytes on disk
+    diff: TableDiff
+    removed: list[RemovedRow]    # rows the save deletes: id, name, row in the current file
+    problems: list[Problem]      # the whole dataset with this table in place: errors and warnings
+    referenced: list[Problem]    # deleted rows that other tables still use
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in (*self.referenced, *self.problems) if p.severity == "error"]
+
+
+def _renumber(problems: list[Problem], path: str, row_numbers: list[int]) -> list[Problem]:
+    """Rows as staff find them (the uploaded file's Excel rows), not as the saved file numbers them."""
+    def where(problem: Problem) -> Problem:
+        if problem.file != path or problem.row is None or not 2 <= problem.row < len(row_numbers) + 2:
+            return problem
+        return replace(problem, row=row_numbers[problem.row - 2])
+    return [where(p) for p in problems]
+
+
+def plan_save(data_dir: Path | str, table: str, new_table: CheckedTable, *, current: bytes | None,
+              update_rows: bool = False, files: Mapping[str, bytes | None] | None = None,
+              lang: str = "en") -> SavePlan:
+    """Validate the whole dataset as it would be with ``new_table`` saved over ``current``.
+
+    ``update_rows``: the file updates the rows it holds and adds its new ids; no row
+    is deleted (:func:`mc2cm.upload.merge_rows`). ``files`` are the other tables'
+    bytes (default: read from ``data_dir``). Lost Arabic is checked against
+    ``current`` ("Latin where Arabic was").
+    """
+    data_dir = Path(data_dir)
+    spec = package_spec(data_dir)
+    tspec = spec.table(table)
+    all_files = dict(files) if files is not None else read_data_dir(data_dir)
+    old_table, _ = read_table(tspec, current) if current is not None else (None, [])
+    if update_rows:
+        new_table = merge_rows(old_table, new_table)
+    new_bytes = canonical_bytes(new_table)
+    diff = diff_tables(old_table, new_table)
+    all_files[table] = new_bytes
+    checked, problems = validate_files(all_files, spec, geo.basemap_path(data_dir), previous={table: old_table})
+    problems = _renumber([p for p in problems if p.severity != "info"], tspec.path, new_table.row_numbers)
+    return SavePlan(table=new_table, data=new_bytes, diff=diff, removed=removed_rows(old_table, diff.removed, lang),
+                    problems=problems, referenced=reference_problems(spec, checked, table, diff.removed))
+
+
+def unconfirmed_removals(plan: SavePlan, allow_removals: bool | Collection[str]) -> list[RemovedRow]:
+    """The rows a save would delete that nobody confirmed deleting."""
+    if allow_removals is True:
+        return []
+    confirmed = set() if allow_removals is False else set(allow_removals)
+    return [row for row in plan.removed if row.id not in confirmed]
+
+
+def _removal_refusal(tspec: TableSpec, rows: list[RemovedRow]) -> SaveRefused:
+    problems = [Problem(tspec.path, row.row, "id", "unconfirmed-removal",
+                        f"The row '{row.id}'{f' ({row.label})' if row.label else ''} would be deleted.")
+                for row in rows]
+    return SaveRefused("removals", f"This file would delete {len(rows)} row(s) of {tspec.path} that it does not "
+                                   "hold. Nothing was deleted: confirm that these rows go, or, if the file holds "
+                                   "only some rows (a filtered download), update just those rows.", problems)
 
 
 @contextlib.contextmanager
@@ -260,35 +353,44 @@ def _log(data_dir: Path, entry: HistoryEntry) -> None:
 
 
 def save_table(data_dir: Path | str, table: str, data: bytes, *, who: str,
-               expected_version: str | None = None, action: str = "save") -> SaveResult:
+               expected_version: str | None = None, action: str = "save", update_rows: bool = False,
+               allow_removals: bool | Collection[str] = False) -> SaveResult:
     """Validate and save one table. Raises :class:`SaveRefused` and writes nothing when refused.
 
     ``expected_version`` is the :func:`file_version` the editor started from;
-    ``None`` skips the conflict check (scripted imports).
+    ``None`` skips the conflict check (scripted imports). ``update_rows``: the file
+    holds some rows only, which replace the rows with the same ids; new ids are
+    added and nothing is deleted. Otherwise the file replaces the table, and rows it
+    lacks are deleted only if ``allow_removals`` is ``True`` or names their ids (the
+    rows a person confirmed); else the save is refused with code ``removals``.
+    Validation comes first: a save that could not happen anyway says why before it
+    asks for a confirmation.
     """
     data_dir = Path(data_dir)
     spec = package_spec(data_dir)
     tspec = spec.table(table)
-    new_table, read_problems = prepare(tspec, data)
+    new_table, read_problems = read_upload(spec, table, data)
+    wrong = [p for p in read_problems if p.code == "wrong-table"]
+    if wrong:
+        raise SaveRefused("wrong-table", wrong[0].message, wrong)
     if new_table is None or has_errors(read_problems):
         raise SaveRefused("invalid", f"{tspec.path} cannot be read.", [p for p in read_problems if p.severity != "info"])
-    new_bytes = canonical_bytes(new_table)
     with locked(data_dir):
         files = read_data_dir(data_dir)
         current = files.get(table)
         if expected_version is not None and file_version(current) != expected_version:
             raise SaveRefused("conflict", f"{tspec.path} was changed by someone else since you opened it. "
                                           "Reload it, apply your changes again, then save.")
-        old_table, _ = read_table(tspec, current) if current is not None else (None, [])
-        diff = diff_tables(old_table, new_table)
-        files[table] = new_bytes
-        checked, problems = validate_files(files, spec, geo.basemap_path(data_dir))
-        referenced = reference_problems(spec, checked, table, diff.removed)
-        if referenced:
-            raise SaveRefused("referenced", "Some rows you deleted are still used elsewhere.", referenced)
-        errors = [p for p in problems if p.severity == "error"]
+        plan = plan_save(data_dir, table, new_table, current=current, update_rows=update_rows, files=files)
+        if plan.referenced:
+            raise SaveRefused("referenced", "Some rows you deleted are still used elsewhere.", plan.referenced)
+        errors = [p for p in plan.problems if p.severity == "error"]
         if errors:
             raise SaveRefused("invalid", "The data would not be valid with this change.", errors)
+        unconfirmed = unconfirmed_removals(plan, allow_removals)
+        if unconfirmed:
+            raise _removal_refusal(tspec, unconfirmed)
+        diff, new_bytes = plan.diff, plan.data
         stamp = _now()
         backup = _backup(data_dir, tspec, current, stamp)
         atomic_write(data_dir / tspec.path, new_bytes)
@@ -328,4 +430,5 @@ def restore(data_dir: Path | str, table: str, version: str | None = None, *, who
                                          "`python -m mc2cm history` lists them.")
         backup = matches[-1]
     data = (data_dir / HISTORY_DIR / backup).read_bytes()
-    return save_table(data_dir, table, data, who=who, action=f"restore {Path(backup).name}")
+    # An undo may delete rows added since (the version it replaces is kept in turn).
+    return save_table(data_dir, table, data, who=who, action=f"restore {Path(backup).name}", allow_removals=True)
