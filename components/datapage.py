@@ -62,7 +62,7 @@ def validation_status(ui: UI) -> None:
     if errors:
         errors_notice(ui, errors)
     else:
-        st.success(ui.t("data.valid", warnings=warnings))
+        st.success(ui.tn("data.valid", warnings))
     problem_table(problems)
     counts = pd.DataFrame({ui.t("data.file"): [t.path for t in ui.data.spec.tables],
                            ui.t("data.rows"): [len(ui.data[t.name]) for t in ui.data.spec.tables]})
@@ -71,9 +71,9 @@ def validation_status(ui: UI) -> None:
 
 def errors_notice(ui: UI, errors: int) -> None:
     if ui.data.as_of is not None:
-        st.error(ui.t("data.stale_detail", errors=errors, time=fmt_moment(ui.data.as_of, ui.lang)))
+        st.error(ui.tn("data.stale_detail", errors, time=fmt_moment(ui.data.as_of, ui.lang)))
     else:
-        st.error(ui.t("data.invalid", errors=errors))
+        st.error(ui.tn("data.invalid", errors))
 
 
 def file_errors(ui: UI) -> None:
@@ -85,10 +85,14 @@ def file_errors(ui: UI) -> None:
 
 
 def problem_table(problems: list[Problem]) -> None:
-    """Each problem with its file, row (as Excel numbers it), column and what to do."""
+    """Each problem with its file, row (as Excel numbers it), column and what to do.
+
+    A plain table, not the canvas grid: the messages are long sentences to read in
+    full, and a screen reader (or a search in the page) finds them.
+    """
     if problems:
-        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "severity": p.severity,
-                                    "message": p.message} for p in problems]), hide_index=True)
+        st.table(pd.DataFrame([{"file": p.file, "row": "" if p.row is None else str(p.row), "column": p.column or "",
+                                "severity": p.severity, "message": p.message} for p in problems]))
 
 
 def schema_help(ui: UI) -> None:

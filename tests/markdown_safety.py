@@ -44,7 +44,7 @@ def shown_text(body: str) -> str:
 
 def live_html(body: str) -> list[str]:
     """Payload markup that an ``st.html`` body would render as markup."""
-    return [marker for marker in ("<img src=", f'href="http://{EVIL}') if marker in body]
+    return [marker for marker in (f'<img src="http://{EVIL}', f'href="http://{EVIL}') if marker in body]
 
 
 # --- a copy of the data with the payload in every text cell ----------------------
