@@ -13,6 +13,7 @@ import streamlit as st
 from components import data as data_cache
 from components.layout import UI
 from mc2cm import geo, store, upload
+from mc2cm.filters import place_spellings
 from mc2cm.gazetteer import find, slug
 from mc2cm.i18n import country_name
 from mc2cm.loading import convert_cell
@@ -112,10 +113,22 @@ def column_config(tspec: TableSpec, ui: UI) -> dict[str, Any]:
     return config
 
 
+# Refusals the catalogs word in the reader's language; others keep the core's (English) sentence.
+_REFUSALS = {"busy": "manage.refused_busy", "conflict": "manage.refused_conflict",
+             "referenced": "manage.refused_referenced"}
+
+
 def _show_refusal(exc: store.SaveRefused, ui: UI) -> None:
-    st.error(f"{ui.t('manage.refused')} {escape_markdown(exc.message)}")
+    if exc.code in _REFUSALS:
+        reason = ui.t(_REFUSALS[exc.code])
+    elif exc.code == "invalid" and exc.problems:
+        reason = ui.t("manage.refused_invalid")
+    else:
+        reason = escape_markdown(exc.message)
+    st.error(f"{ui.t('manage.refused')} {reason}")
     if exc.problems:
-        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
+        st.dataframe(pd.DataFrame([{ui.t("manage.col_file"): p.file, ui.t("manage.col_row"): p.row,
+                                    ui.t("manage.col_column"): p.column, ui.t("manage.col_problem"): p.message}
                                    for p in exc.problems]), hide_index=True, width="stretch")
     if exc.code == "conflict":
         st.info(ui.t("manage.conflict_help"))
@@ -211,13 +224,13 @@ def _check_results(plan: store.SavePlan, read_warnings: list[Problem], path: str
     """The whole dataset's errors (they block the save) and this file's warnings. True when it may be saved."""
     errors = plan.errors
     if errors:
-        st.error(ui.t("manage.preview_errors", n=len(errors)))
+        st.error(ui.tn("manage.preview_errors", len(errors)))
         _plain_table(_problem_rows(errors, ui))
     else:
         st.success(ui.t("manage.preview_valid"))
     warnings = read_warnings + [p for p in plan.problems if p.severity == "warning" and p.file == path]
     if warnings:
-        st.warning(ui.t("manage.preview_warnings", n=len(warnings)))
+        st.warning(ui.tn("manage.preview_warnings", len(warnings)))
         _plain_table(_problem_rows(warnings, ui))
     return not errors
 
@@ -226,10 +239,10 @@ def _removals_confirmed(plan: store.SavePlan, table: str, ui: UI) -> bool:
     """A replacement that deletes rows lists them and needs its own tick before the save button wakes."""
     if not plan.removed:
         return True
-    st.warning(ui.t("manage.removals", n=len(plan.removed)))
+    st.warning(ui.tn("manage.removals", len(plan.removed)))
     _plain_table([{ui.t("manage.col_id"): r.id, ui.t("manage.col_name"): r.label} for r in plan.removed])
     ids = ", ".join(r.id for r in plan.removed)
-    confirmed = st.checkbox(ui.t("manage.confirm_removals", n=len(plan.removed), ids=escape_markdown(ids)),
+    confirmed = st.checkbox(ui.tn("manage.confirm_removals", len(plan.removed), ids=escape_markdown(ids)),
                             key=CONFIRM_KEY.format(table))
     if not confirmed:
         st.info(ui.t("manage.confirm_needed"))
@@ -288,7 +301,7 @@ def upload_panel(table: str, ui: UI, who: str) -> None:
     helper_columns = [p for p in problems if p.code == "unknown-column"]  # the saved file no longer has them
     valid = _check_results(plan, helper_columns, tspec.path, ui)
     confirmed = update_rows or _removals_confirmed(plan, table, ui)
-    label = (ui.t("manage.save_update", n=len(new_table.rows), table=tspec.path) if update_rows
+    label = (ui.tn("manage.save_update", len(new_table.rows), table=tspec.path) if update_rows
              else ui.t("manage.save_upload", table=tspec.path))
     if st.button(label, type="primary", key=f"save_upload_{table}",
                  disabled=plan.diff.is_empty or not valid or not confirmed):
@@ -314,9 +327,9 @@ def add_city_panel(ui: UI, who: str) -> None:
                               format_func=lambda c: f"{country_name(c, ui.lang)} ({c})", key="city_country")
     if not name.strip():
         return
-    matches = find(name, country)
+    matches = find(name, country, place_spellings(ui.data.cities))
     if matches:
-        st.caption(ui.t("manage.city_found", n=len(matches)))
+        st.caption(ui.tn("manage.city_found", len(matches)))
         place = matches[0]
         lat0, lon0, arabic = place.latitude, place.longitude, (place.arabic_names[0] if place.arabic_names else "")
     else:
@@ -362,7 +375,11 @@ def history_panel(ui: UI, who: str) -> None:
         return
     for index, entry in enumerate(reversed(entries)):
         with st.container(border=True):
-            st.text(entry.line())
+            restored = entry.action.removeprefix("restore ") if entry.action.startswith("restore ") else ""
+            st.text(ui.t("manage.history_restore" if restored else "manage.history_save", time=entry.time,
+                         table=entry.table, who=entry.who, added=entry.added, changed=entry.changed,
+                         removed=entry.removed, version=restored,
+                         backup=entry.backup or ui.t("manage.history_no_backup")))
             if entry.backup and st.button(ui.t("manage.restore"), key=f"restore_{index}",
                                           icon=":material/undo:"):
                 _commit(entry.table, ui, lambda e=entry: store.restore(data_dir(), e.table, Path(e.backup).name,

@@ -87,7 +87,7 @@ def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool
     def search() -> None:
         st.session_state["w_q"] = sel.q
         st.text_input(ui.t("filters.q"), key="w_q", on_change=_on_change, disabled="q" not in applies,
-                      max_chars=200, placeholder="Sfax, صفاقس, dialogue…")
+                      max_chars=200, placeholder=ui.t("filters.q_example"))
 
     with st.sidebar:
         st.subheader(ui.t("filters.heading"))

@@ -71,7 +71,7 @@ def areas_of_work(ui: UI) -> None:
         with col:
             st.html(f'<div class="mc2cm-card" style="border-top:6px solid {area_colour(area)}">'
                     f"<h4>{escape(label('area', area, ui.lang))}</h4>"
-                    f"<div class='mc2cm-muted'>{escape(ui.t('count.initiatives', n=fmt_number(count, ui.lang)))}"
+                    f"<div class='mc2cm-muted'>{escape(ui.tn('count.initiatives', count))}"
                     "</div></div>")
             st.page_link("pages/map.py", label=ui.t("page.map"), icon=":material/map:",
                          query_params={**params_for(ui.lang, sel.with_(area=(area,)))})

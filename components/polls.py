@@ -103,7 +103,7 @@ def live_results(poll_id: str, ui: UI) -> None:
     def _results() -> None:
         fig, voters, status = results_figure(poll_id, ui)
         state = ui.t("poll.status_open") if status == OPEN else ui.t("poll.status_closed")
-        st.markdown(f"**{state}** · <span data-testid='mc2cm-voters'>{ui.t('poll.voters', n=voters)}</span>",
+        st.markdown(f"**{state}** · <span data-testid='mc2cm-voters'>{ui.tn('poll.voters', voters)}</span>",
                     unsafe_allow_html=True)
         st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "staticPlot": True},
                         key=f"poll-{poll_id}")

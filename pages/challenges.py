@@ -15,7 +15,7 @@ challenges = select_challenges(ui.data, sel)
 recommendations = select_recommendations(ui.data, sel)
 st.title(ui.t("page.challenges"))
 st.caption(escape_markdown(describe(sel, ui.lang, ui.data, len(challenges), noun="challenges")
-                           + " · " + ui.t("count.recommendations", n=len(recommendations))))
+                           + " · " + ui.tn("count.recommendations", len(recommendations))))
 if challenges.empty:
     st.info(ui.t("challenges.none"))
 else:

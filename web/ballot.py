@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mc2cm.auth import client_address, trusted_proxies
-from mc2cm.i18n import is_rtl, join, request_lang, t, text
+from mc2cm.i18n import is_rtl, join, request_lang, t, text, tn
 from mc2cm.lastgood import load_serving
 from mc2cm.loading import Dataset, data_stamp, default_data_dir
 from mc2cm.scenes import poll_options
@@ -84,7 +84,7 @@ class Ballot:
             "yours": t("poll.yours", self.lang, choices=join((names[c] for c in self.recorded if c in names), self.lang))
             if self.recorded else "",
             "hint": t("poll.choose_one", self.lang) if self.single else t("poll.choose", self.lang, n=self.limit),
-            "counts": [t("ballot.count", self.lang, n=n, limit=self.limit) for n in range(self.limit + 1)],
+            "counts": [tn("ballot.count", n, self.lang, limit=self.limit) for n in range(self.limit + 1)],
             "action": "?" + urlencode({"poll": self.poll_id, "lang": self.lang}),
         }
 

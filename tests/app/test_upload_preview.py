@@ -19,7 +19,7 @@ from tests.app.test_manage import ROOT, open_manage, sign_in
 from tests.app.test_manage import data as data  # noqa: PLC0414 - the staff page's fixture: a data copy and a password
 from tests.markdown_safety import EVIL, live_markdown, shown_text
 
-NEW_ROW = ("sfax-test,Sfax test,Test de Sfax,تجربة صفاقس,sfax,city,,,,,municipality,Municipality,Municipalité,البلدية,"
+NEW_ROW = ("sfax-test,Sfax test,Test de Sfax,تجربة صفاقس,sfax,city,,,,,municipality,Municipality,Municipalité,البلدية,,"
            ",,,emergency_aid,curator,,,,,,,Test.,Test.,تجربة.,sfax-2019-summary,Annex,\n")
 
 
@@ -74,7 +74,7 @@ def test_errors_of_the_whole_dataset_show_before_the_save_and_keep_it_off(data: 
     before = snapshot(data)  # once the app has run (it keeps a last-good copy under .history/)
     broken = "".join(lines(data, "initiatives")).replace(",brital,city,", ",nowhere,city,")
     at = upload(at, "initiatives", "initiatives.csv", broken)
-    assert "1 error(s) to fix before this file can be saved" in texts(at, "error")
+    assert "1 error to fix before this file can be saved" in texts(at, "error")
     [problems] = tables(at)[-1:]
     assert problems[["file", "row", "column"]].to_numpy().tolist() == [["initiatives.csv", "2", "city_id"]]
     assert "'nowhere' is not an id in cities.csv" in problems["problem"][0]
@@ -104,11 +104,11 @@ def test_rows_a_replacement_deletes_are_listed_and_need_their_own_tick(data: Pat
     before = snapshot(data)
     at = upload(at, "initiatives", "initiatives.csv", only(data, "brital-response") + NEW_ROW)
     assert at.radio(key="upload_mode_initiatives").value == "replace"  # not a part of the table: it has a new id
-    assert "This save deletes 1 row(s)" in texts(at, "warning")
+    assert "This save deletes 1 row:" in texts(at, "warning")
     gone = [t for t in tables(at) if "name" in t.columns]
     assert gone[0].to_numpy().tolist() == [["red-cross-network", "A network"]]
     tick = at.checkbox(key="confirm_removals_initiatives")
-    assert shown_text(tick.label) == "Yes, delete these 1 rows: red-cross-network"
+    assert shown_text(tick.label) == "Yes, delete this row: red-cross-network"
     assert not tick.value
     assert "Not saved until you tick the box" in texts(at, "info")
     assert save_button(at, "initiatives").disabled
@@ -129,7 +129,7 @@ def test_a_filtered_download_updates_its_rows_and_deletes_nothing(data: Path) ->
     assert any("0 added, 1 changed, 0 removed" in s.value for s in at.subheader)
     assert not [c for c in at.checkbox if c.key == "confirm_removals_initiatives"]
     button = save_button(at, "initiatives")
-    assert button.label == "Update 1 row(s) of initiatives.csv"
+    assert button.label == "Update 1 row of initiatives.csv"
     # Control: as a replacement, the same file would delete a row, and asks first.
     at.radio(key="upload_mode_initiatives").set_value("replace").run()
     assert any("0 added, 1 changed, 1 removed" in s.value for s in at.subheader)

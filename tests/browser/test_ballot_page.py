@@ -129,7 +129,7 @@ def test_with_javascript_off_a_vote_is_saved_and_can_be_changed(browser: Browser
     page.get_by_label("Pragmatism", exact=True).check()
     page.get_by_role("button", name="Send my answer").click()
     expect(page.get_by_role("status")).to_contain_text("Your answer is saved")
-    expect(page.get_by_text("Your answer: Legal framework, Pragmatism")).to_be_visible()
+    expect(page.get_by_text("Your answer: Legal framework and Pragmatism")).to_be_visible()
     assert "saved=1" in page.url  # redirect after POST: a reload does not send the form again
     [(voter, choices, _)] = store.ballots(POLL)
     assert sorted(choices) == sorted(value_of(page, name) for name in ("Legal framework", "Pragmatism"))
@@ -139,7 +139,7 @@ def test_with_javascript_off_a_vote_is_saved_and_can_be_changed(browser: Browser
     page.get_by_label("Pragmatism", exact=True).uncheck()
     page.get_by_label("Capacity building of local actors working on migration", exact=True).check()
     page.get_by_role("button", name="Send my answer").click()
-    expect(page.get_by_text("Your answer: Legal framework, Capacity building of local actors working on migration"))\
+    expect(page.get_by_text("Your answer: Legal framework and Capacity building of local actors working on migration"))\
         .to_be_visible()
     [(same_voter, changed, _)] = store.ballots(POLL)
     assert same_voter == voter
@@ -327,7 +327,7 @@ def test_with_javascript_the_answer_goes_without_a_reload_and_a_failed_send_lose
     page.get_by_label("Pragmatism", exact=True).check()  # the new form's script is live: count and resend work
     expect(page.locator("#count")).to_have_text("2 of 3 chosen")
     page.get_by_role("button", name="Send my answer").click()
-    expect(page.get_by_text("Your answer: Legal framework, Pragmatism")).to_be_visible()
+    expect(page.get_by_text("Your answer: Legal framework and Pragmatism")).to_be_visible()
     assert page.evaluate("window.__sameDocument === true")
     assert store.voters(POLL) == 1
 
