@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.layout import UI, params_for
 from mc2cm.charts import challenge_matrix, role_balance_chart
+from mc2cm.colours import text_on
 from mc2cm.filters import Selection
 from mc2cm.i18n import label, text
 from mc2cm.metrics import initiatives_per_role, role_balance
@@ -60,6 +61,6 @@ def role_texts(assessments: pd.DataFrame, initiatives: pd.DataFrame, ui: UI, sel
                 for _, item in rows.iterrows():
                     colour = current_package().vocabulary("theme").colour(str(item["theme"]))
                     st.html(f'<div dir="{"rtl" if ui.rtl else "ltr"}" style="margin:.2rem 0">'
-                            f'<span class="mc2cm-chip" style="background:{colour}">'
+                            f'<span class="mc2cm-chip" style="background:{colour};color:{text_on(colour)}">'
                             f"{escape(label('theme', str(item['theme']), ui.lang))}</span> "
                             f"{escape(text(item, 'text', ui.lang))}</div>")

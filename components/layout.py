@@ -18,7 +18,7 @@ import streamlit as st
 from components.data import dataset, filter_choices
 from mc2cm.assets import SERVE_COMMAND, front_door_active
 from mc2cm.filters import Selection, parse_query
-from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, fmt_moment, is_rtl, normalise_lang, t
+from mc2cm.i18n import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, fmt_moment, is_rtl, normalise_lang, t, tn
 from mc2cm.loading import Dataset
 from mc2cm.plaintext import escape_markdown
 
@@ -49,6 +49,9 @@ class UI:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def tn(self, key: str, n: int, **values: object) -> str:
+        return tn(key, n, self.lang, **values)
 
 
 def _url_params() -> dict[str, list[str]]:
@@ -127,6 +130,11 @@ def _style(lang: str) -> None:
   .mc2cm-chip {{ display: inline-block; padding: .05rem .55rem; margin: .1rem .15rem; border-radius: 1rem;
                  font-size: .8rem; color: #fff; }}
   .mc2cm-muted {{ color: #555; font-size: .9rem; }}
+  /* WCAG 2.2 AA contrast (axe): Streamlit's faded greys are 2.3-3.9:1 on white; these are 6-7:1 */
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #555555; opacity: 1; }}
+  [data-testid="stWidgetLabel"] p, .stButtonGroup > div > span p {{ color: #3d3d3d; opacity: 1; }}
+  a[data-testid="stPageLink-NavLink"][disabled], a[data-testid="stPageLink-NavLink"][disabled] p {{
+    color: #3d3d3d; opacity: 1; font-weight: 600; }}
   @media (max-width: 640px) {{ .block-container {{ padding: 1rem .6rem; }} h1 {{ font-size: 1.6rem; }} }}
 </style>
 """

@@ -26,6 +26,7 @@ from components.cards import place
 from components.data import current_stamp, dataset
 from components.layout import UI, params_for
 from mc2cm.assets import ASSETS_FIX, missing_assets
+from mc2cm.colours import text_on
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, text
 from mc2cm.mapping import MapParts, build_map, render_document
@@ -77,7 +78,7 @@ def map_for(sel: Selection, lang: str) -> tuple[str, MapParts]:
 
 def legend(ui: UI) -> None:
     chips = "".join(
-        f'<span class="mc2cm-chip" style="background:{colour}">'
+        f'<span class="mc2cm-chip" style="background:{colour};color:{text_on(colour)}">'
         f"{escape(label('area', area, ui.lang))}</span>"
         for area, colour in current_package().vocabulary("area").palette().items()
     )
@@ -90,7 +91,7 @@ def map_view(sel: Selection, ui: UI, *, height: int = 560) -> MapParts:
     missing = missing_assets()
     if missing:
         st.warning(ui.t("map.assets_missing", files=", ".join(missing)), icon=":material/map:")
-        st.code(ASSETS_FIX, language="bash")
+        st.code(ASSETS_FIX, language=None, wrap_lines=True)
     document, parts = map_for(sel, ui.lang)
     if parts.markers.empty:
         st.info(ui.t("map.no_cities"))
@@ -115,5 +116,5 @@ def elsewhere_panel(elsewhere: pd.DataFrame, ui: UI, sel: Selection) -> None:
         st.caption(escape_markdown(place(row, ui)))
     more = len(elsewhere) - ELSEWHERE_LIMIT
     if more > 0:
-        st.page_link("pages/initiatives.py", label=ui.t("map.more", n=more), icon=":material/more_horiz:",
+        st.page_link("pages/initiatives.py", label=ui.tn("map.more", more), icon=":material/more_horiz:",
                      query_params=params_for(ui.lang, sel))

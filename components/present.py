@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from html import escape
 from urllib.parse import urlencode
 
@@ -76,8 +77,8 @@ def controls(scenes: list[Scene], index: int, ui: UI) -> None:
     right.button(ui.t("present.next"), key="next", icon=forward, shortcut=next_key,
                  disabled=index >= len(scenes) - 1, on_click=_go, args=(scenes, index + 1), width="stretch")
     with st.container(key="clicker-extra"):
-        st.button("PageUp", key="prev-page", shortcut="PageUp", on_click=_go, args=(scenes, index - 1))
-        st.button("PageDown", key="next-page", shortcut="PageDown", on_click=_go, args=(scenes, index + 1))
+        st.button(ui.t("present.previous"), key="prev-page", shortcut="PageUp", on_click=_go, args=(scenes, index - 1))
+        st.button(ui.t("present.next"), key="next-page", shortcut="PageDown", on_click=_go, args=(scenes, index + 1))
     middle.caption(ui.t("present.counter", n=index + 1, total=len(scenes)) + " · " + ui.t("present.keys"))
     with lang_col:
         links = " · ".join(f"[{LANGUAGE_NAMES[lang]}](?{urlencode({'scene': scenes[index].id, 'lang': lang})})"
@@ -163,14 +164,19 @@ def qr_panel(scene: Scene, ui: UI) -> str:
     url = public_url(scene, base, light_ballot=front_door_active())
     if not reachable_by_phones(base):
         st.warning(ui.t("present.localhost"), icon=":material/wifi_off:")
-    st.image(qr_png(url), width=260, output_format="PNG")  # lossless: JPEG blurs the modules
     if scene.poll_id:
         from components.polls import vote_store  # noqa: PLC0415 - polls only where a scene has one
 
         is_open = vote_store().status(scene.poll_id) == OPEN
-        st.caption(ui.t("present.scan_vote" if is_open else "present.scan_closed"))
+        caption = ui.t("present.scan_vote" if is_open else "present.scan_closed")
     else:
-        st.caption(ui.t("present.scan"))
+        caption = ui.t("present.scan")
+    # An <img> with a text alternative (st.image writes none): what the code is for, and where it leads.
+    # PNG, lossless: JPEG blurs the modules.
+    png = base64.b64encode(qr_png(url)).decode("ascii")
+    st.html(f'<img src="data:image/png;base64,{png}" width="260" style="max-width:100%;image-rendering:pixelated"'
+            f' alt="{escape(f"{caption}: {url}")}">')
+    st.caption(caption)
     st.code(url, language=None, wrap_lines=True)
     return url
 

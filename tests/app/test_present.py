@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 from pathlib import Path
 
 import pytest
 import zxingcpp
 from PIL import Image
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from mc2cm.votes import OPEN, SQLiteVoteStore
@@ -74,17 +75,13 @@ def test_qr_payload_is_the_public_url_of_the_scene(env: Path, monkeypatch: pytes
                                                     scene: str, front_door: bool, expected: str) -> None:
     if front_door:
         monkeypatch.setenv("MC2CM_FRONT_DOOR", "1")
-    images: list[bytes] = []
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):  # type: ignore[no-untyped-def]
-        if isinstance(path_or_data, bytes) and mimetype == "image/png":
-            images.append(path_or_data)
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
     at = open_page("pages/present.py", {"lang": "ar", "scene": scene})
     assert not at.exception
+    # the QR code is an <img> with a text alternative (st.image writes none): decode its PNG, read its alt
+    tags = [m for element in at.get("html") for m in re.findall(r'<img src="data:image/png;base64,([^"]+)"[^>]*alt="([^"]+)"',
+                                                                    element.proto.body)]
+    images = [base64.b64decode(data) for data, _ in tags]
+    assert [alt.endswith(expected) for _, alt in tags] == [True]
     decoded = [r.text for img in images for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(img)))]
     assert decoded == [expected]
     assert any(expected in c.value for c in at.code)  # written beside the code too
