@@ -12,6 +12,7 @@ from mc2cm import loading
 from mc2cm.i18n import t
 from mc2cm.validation import Problem, validate_dir
 from mc2cm.votes import OPEN, SQLiteVoteStore
+from tests.app.support import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -27,14 +28,6 @@ BAD_PARAMS: list[dict[str, str | list[str]]] = [
     {"q": "x" * 5000}, {"q": "\u202e\u0000%00"}, {"view": "table", "page_cards": "-1", "page_table": "abc"},
 ]
 
-
-def open_page(page: str, params: dict[str, str | list[str]]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 def assert_no_traceback(at: AppTest) -> None:

@@ -22,6 +22,7 @@ from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import LANGS
 from mc2cm.loading import load_dataset
 from mc2cm.mapping import MARKERS_ID, build_map, document_markers, render_document
+from tests.app.support import open_page
 from tests.markdown_safety import shown_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,14 +37,6 @@ def shipped_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MC2CM_DATA_DIR", str(DATA))
     monkeypatch.setenv("MC2CM_VOTES_DB", str(tmp_path / "votes.sqlite3"))
 
-
-def open_page(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mc2cm.i18n import LANGS, t
+from tests.app.support import open_page
 from tests.markdown_safety import shown_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,14 +18,6 @@ PUBLIC_PAGES = ["app.py", *PAGE_FILES]
 # Pages not listed publicly (sign-in pages) are still covered by the glob above.
 TITLE_KEY = {"app.py": "app.title"}
 
-
-def open_page(page: str, params: dict[str, str | list[str]] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 def title_key(page: str) -> str:

@@ -13,6 +13,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from mc2cm.votes import OPEN, SQLiteVoteStore
+from tests.app.support import open_page
 from tests.markdown_safety import shown_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,13 +28,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MC2CM_VOTES_DB", str(votes))
     return votes
 
-
-def open_page(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    return at.run()
 
 
 def scene_param(at: AppTest) -> str:

@@ -30,6 +30,7 @@ from mc2cm.loading import load_dataset
 from mc2cm.schema import current_package
 from mc2cm.store import save_table
 from mc2cm.votes import OPEN, SQLiteVoteStore
+from tests.app.support import open_page
 from tests.markdown_safety import shown_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,14 +170,6 @@ def pseudo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path / "votes.sqlite3"
     st.cache_data.clear()  # and nothing wrapped in ⟦…⟧ stays cached for the tests after
 
-
-def open_page(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
 
 
 def sign_in(at: AppTest, lang: str) -> AppTest:
