@@ -12,10 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from components.layout import UI, params_for
+from mc2cm import citations
+from mc2cm.bidi import bdi, isolate
 from mc2cm.colours import text_on
 from mc2cm.filters import Selection
-from mc2cm.i18n import comma, country_name, join, label, text, text_list
+from mc2cm.i18n import join, label, text, text_list
 from mc2cm.mapping import area_colour
+from mc2cm.places import initiative_place
 from mc2cm.plaintext import escape_markdown
 
 
@@ -35,29 +38,18 @@ def chips(areas: tuple[str, ...], ui: UI) -> str:
 
 def place(row: pd.Series, ui: UI) -> str:
     """Where an initiative happens, in words: its city and country, or its region."""
-    cities = ui.data.cities
-    city = row.get("city_id") or ""
-    if city and city in cities.index:
-        c = cities.loc[city]
-        return comma((text(c, "name", ui.lang), country_name(str(c["country_code"]), ui.lang)), ui.lang)
-    region = text(row, "region", ui.lang)
-    countries = join((country_name(code, ui.lang) for code in row.get("countries", ()) or ()), ui.lang)
-    parts = [region] if region else []
-    if countries and countries != region:
-        parts.append(countries)
-    return " · ".join(parts) or label("scope", str(row["scope"]), ui.lang)
+    return initiative_place(row, ui.data.cities, ui.lang)
 
 
-def citation(row: pd.Series, ui: UI) -> str:
-    """``Document title (file), section`` — ready to copy."""
-    sources = ui.data.sources
-    source_id = str(row.get("source_id", ""))
-    if source_id in sources.index:
-        s = sources.loc[source_id]
-        doc = f"{text(s, 'title', ui.lang)} ({s['file']})"
-    else:
-        doc = source_id
-    return f"{doc} — {row.get('source_locator', '')}"
+def citation(row: pd.Series, ui: UI) -> citations.Citation:
+    """Where ``row`` comes from, in the reader's language (:mod:`mc2cm.citations`)."""
+    return citations.citation_for(row, ui.data.sources, ui.lang)
+
+
+def names(row: pd.Series, base: str, ui: UI) -> str:
+    """A list column (leads, partners) in words, each name isolated: «A وB» keeps A's direction."""
+    items = text_list(row, base, ui.lang)
+    return join((isolate(item) for item in items), ui.lang) if items else isolate(text(row, base, ui.lang))
 
 
 def paginate(frame: pd.DataFrame, ui: UI, page_size: int, key: str) -> pd.DataFrame:
@@ -79,12 +71,12 @@ def initiative_cards(shown: pd.DataFrame, ui: UI, sel: Selection) -> None:
     direction = "rtl" if ui.rtl else "ltr"
     for initiative_id, row in shown.iterrows():
         summary = shorten(text(row, "summary", ui.lang))
-        lead = join(text_list(row, "lead", ui.lang), ui.lang) or text(row, "lead", ui.lang)
+        lead = names(row, "lead", ui)
         with st.container():
             st.html(
                 f'<div class="mc2cm-card" dir="{direction}" lang="{ui.lang}">'
                 f"<h4>{escape(text(row, 'name', ui.lang))}</h4>"
-                f'<div class="mc2cm-muted">{escape(place(row, ui))} · {escape(lead)}</div>'
+                f'<div class="mc2cm-muted">{bdi(place(row, ui))} · {escape(lead)}</div>'
                 f"<div>{chips(row['areas'], ui)}</div>"
                 f"<p>{escape(summary)}</p></div>"
             )
@@ -107,9 +99,10 @@ def initiative_table(shown: pd.DataFrame, ui: UI) -> None:
 
 
 def _field(title: str, value: str) -> None:
+    """A labelled value; the value isolated, so a Latin name or a year inside Arabic keeps its order."""
     if value:
         st.markdown(f"**{escape_markdown(title)}**")
-        st.text(value) if "\n" in value else st.markdown(escape_markdown(value))
+        st.text(isolate(value)) if "\n" in value else st.markdown(escape_markdown(isolate(value)))
 
 
 def initiative_detail(row: pd.Series, ui: UI) -> None:
@@ -119,8 +112,8 @@ def initiative_detail(row: pd.Series, ui: UI) -> None:
     left, right = st.columns(2)
     with left:
         _field(ui.t("detail.where"), place(row, ui))
-        _field(ui.t("detail.lead"), join(text_list(row, "lead", ui.lang), ui.lang) or text(row, "lead", ui.lang))
-        _field(ui.t("detail.partners"), join(text_list(row, "partners", ui.lang), ui.lang))
+        _field(ui.t("detail.lead"), names(row, "lead", ui))
+        _field(ui.t("detail.partners"), names(row, "partners", ui))
         _field(ui.t("detail.actor"), label("actor_type", str(row["actor_type"]), ui.lang))
     with right:
         areas = join((label("area", a, ui.lang) for a in row["areas"]), ui.lang)
@@ -128,13 +121,16 @@ def initiative_detail(row: pd.Series, ui: UI) -> None:
             areas = f"{areas} {ui.t('detail.areas_curator')}"
         _field(ui.t("detail.areas"), areas)
         roles = ui.data.cso_roles
-        _field(ui.t("detail.roles"), join((text(roles.loc[r], "name", ui.lang) for r in row["cso_roles"]
+        _field(ui.t("detail.roles"), join((isolate(text(roles.loc[r], "name", ui.lang)) for r in row["cso_roles"]
                                           if r in roles.index), ui.lang))
         years = [y for y in (row["year_start"], row["year_end"]) if not pd.isna(y)]
-        _field(ui.t("detail.years"), " – ".join(str(int(y)) for y in dict.fromkeys(years)))
+        _field(ui.t("detail.years"), " – ".join(isolate(int(y)) for y in dict.fromkeys(years)))
         _field(ui.t("detail.figures"), text(row, "figures", ui.lang))
     st.markdown(f"**{ui.t('detail.cite')}**")
-    st.code(citation(row, ui), language=None, wrap_lines=True)
+    cited = citation(row, ui)
+    st.html(citations.html(cited))
+    with st.expander(ui.t("citation.copy")):
+        st.code(citations.plain_text(cited), language=None, wrap_lines=True)
     if row.get("curator_note"):
         with st.expander(ui.t("detail.note")):
             st.markdown(escape_markdown(row["curator_note"]))
@@ -144,16 +140,18 @@ def challenge_block(challenge: pd.Series, answers: pd.DataFrame, ui: UI) -> None
     with st.container(border=True):
         st.markdown(f"#### {escape_markdown(text(challenge, 'title', ui.lang))}")
         st.markdown(escape_markdown(text(challenge, "description", ui.lang)))
-        st.caption(escape_markdown(citation(challenge, ui)))
+        st.caption(escape_markdown(citations.short_text(citation(challenge, ui))))
         if answers.empty:
             st.caption(ui.t("challenges.unanswered"))
         else:
             st.markdown(f"**{ui.t('challenges.answered_by')}**")
             for _, rec in answers.iterrows():
                 st.markdown(f"- **{escape_markdown(label('kind', str(rec['kind']), ui.lang))}** · "
-                            f"{escape_markdown(text(rec, 'title', ui.lang))}: {escape_markdown(text(rec, 'text', ui.lang))}")
+                            f"{escape_markdown(isolate(text(rec, 'title', ui.lang)))}: "
+                            f"{escape_markdown(isolate(text(rec, 'text', ui.lang)))}")
 
 
 def recommendation_line(rec: pd.Series, ui: UI) -> None:
-    st.markdown(f"- **{escape_markdown(text(rec, 'title', ui.lang))}** — {escape_markdown(text(rec, 'text', ui.lang))}")
-    st.caption(escape_markdown(citation(rec, ui)))
+    st.markdown(f"- **{escape_markdown(isolate(text(rec, 'title', ui.lang)))}** — "
+                f"{escape_markdown(isolate(text(rec, 'text', ui.lang)))}")
+    st.caption(escape_markdown(citations.short_text(citation(rec, ui))))
