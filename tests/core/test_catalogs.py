@@ -15,6 +15,8 @@ from babel.messages.pofile import read_po
 from mc2cm import i18n
 from mc2cm.filters import MULTI_KEYS
 from mc2cm.i18n import LANGS, LOCALE_DIR, catalog_path, join, t, tn
+from mc2cm.schema import package_spec
+from mc2cm.titles import title_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = [ROOT / "app.py", ROOT / "serve.py", *(ROOT / folder for folder in ("pages", "components", "mc2cm", "web"))]
@@ -32,6 +34,8 @@ DYNAMIC_KEYS = {
     "count.initiatives", "count.challenges",
     # pages/initiatives.py: ui.t(f"initiatives.{v}") for the view switch
     "initiatives.cards", "initiatives.table",
+    # mc2cm/titles.py: t(f"table.{table}"), t(f"column.{table}.{column}") for every table and column of the schema
+    *title_keys(package_spec()),
 }
 CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 

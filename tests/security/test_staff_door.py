@@ -12,8 +12,8 @@ from mc2cm.auth import BRAKE, SignInBrake
 from tests.app.test_manage import PASSWORD, open_manage
 from tests.app.test_manage import data as data  # noqa: PLC0414 - the staff page's fixture: a data copy and a password
 
-TUNIS = "tunis,Tunis,Tunis,تونس,,TN,36.819,10.1658,true,sfax-2019-summary,Context,\n"
-MONASTIR = "monastir,Monastir,Monastir,المنستير,,TN,35.7643,10.8113,true,sfax-2019-summary,Context,\n"
+TUNIS = "tunis,Tunis,Tunis,تونس,,TN,36.819,10.1658,true,sfax-2019-summary,Context,,,\n"
+MONASTIR = "monastir,Monastir,Monastir,المنستير,,TN,35.7643,10.8113,true,sfax-2019-summary,Context,,,\n"
 
 
 def attempt(at: AppTest, password: str) -> str:
@@ -64,7 +64,7 @@ def test_two_upload_previews_cannot_both_save_the_second_is_refused(data: Path) 
     first = upload_preview(attempt_sign_in(open_manage()), data, TUNIS)
     second = upload_preview(attempt_sign_in(open_manage()), data, MONASTIR)
     first.button(key="save_upload_cities").click().run()
-    assert any("Saved cities" in s.value for s in first.success)
+    assert any("Saved Cities and places" in s.value for s in first.success)
     second.button(key="save_upload_cities").click().run()
     assert any("changed by someone else" in e.value for e in second.error)
     saved = (data / "cities.csv").read_text(encoding="utf-8")
