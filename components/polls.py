@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components.auth import client
+from components.charts import show_chart
 from components.layout import UI
 from components.voter import client_key, voter_id
-from mc2cm.charts import FONT, wrap
+from mc2cm.charts import Chart, poll_results_view
 from mc2cm.export import rows_to_excel_csv
-from mc2cm.i18n import is_rtl, join, text
+from mc2cm.i18n import join, text
 from mc2cm.plaintext import escape_markdown
 from mc2cm.scenes import poll_options
 from mc2cm.voters import NEW_VOTERS, SUSPICIOUS_PER_CLIENT
@@ -79,21 +77,11 @@ def ballot_form(poll_id: str, ui: UI) -> None:
             st.rerun()
 
 
-def results_figure(poll_id: str, ui: UI) -> tuple[go.Figure, int, str]:
+def results_chart(poll_id: str, ui: UI) -> tuple[Chart, int, str]:
     poll = poll_row(ui, poll_id)
     store = vote_store()
     options = poll_options(ui.data, str(poll["options"]), ui.lang) if poll is not None else []
-    tally = store.tally(poll_id)
-    labels = [wrap(escape(name), 36) for _, name in options]  # plotly reads tags in labels
-    values = [tally.get(value, 0) for value, _ in options]
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#0072B2", text=values,
-                           textposition="outside", textfont={"size": 26}, cliponaxis=False))
-    fig.update_yaxes(autorange="reversed", side="right" if is_rtl(ui.lang) else "left", tickfont={"size": 22, "color": "#000"})
-    fig.update_xaxes(visible=False, range=[0, max([*values, 1]) * 1.2],
-                     autorange="reversed" if is_rtl(ui.lang) else None)
-    fig.update_layout(height=110 + 80 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      font={"family": FONT, "size": 22}, plot_bgcolor="white", paper_bgcolor="white")
-    return fig, store.voters(poll_id), store.status(poll_id)
+    return poll_results_view(list(options), store.tally(poll_id), ui.lang), store.voters(poll_id), store.status(poll_id)
 
 
 def live_results(poll_id: str, ui: UI) -> None:
@@ -101,12 +89,11 @@ def live_results(poll_id: str, ui: UI) -> None:
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def _results() -> None:
-        fig, voters, status = results_figure(poll_id, ui)
+        chart, voters, status = results_chart(poll_id, ui)
         state = ui.t("poll.status_open") if status == OPEN else ui.t("poll.status_closed")
         st.markdown(f"**{state}** · <span data-testid='mc2cm-voters'>{ui.tn('poll.voters', voters)}</span>",
                     unsafe_allow_html=True)
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "staticPlot": True},
-                        key=f"poll-{poll_id}")
+        show_chart(chart, ui, key=f"poll-{poll_id}", config={"displayModeBar": False, "staticPlot": True})
 
     _results()
 
