@@ -31,17 +31,46 @@ def _labeller(ui: UI, key: str) -> Callable[[str], str]:
     return str
 
 
+APPLIED_KEY = "mc2cm_filters_applied"  # how many times a filter was applied in this session
+# A phone's sidebar is a drawer over the page: once a filter is applied, it closes, so the
+# reader sees what the filter did. Streamlit has no call for this (``initial_sidebar_state``
+# is ignored once the reader has opened or closed the sidebar, which Streamlit remembers in
+# the browser), so a line of script presses the sidebar's own close button, on screens no
+# wider than Streamlit's own phone layout (768 px); on a desktop the sidebar stays open.
+NARROW = "(max-width: 768px)"
+CLOSE_DRAWER = """<script>/* {n} */ (function () {{
+  if (!window.matchMedia("{narrow}").matches) {{ return; }}
+  var close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close) {{ close.click(); }}
+}})();</script>"""
+
+
+def _applied() -> None:
+    st.session_state[APPLIED_KEY] = int(st.session_state.get(APPLIED_KEY, 0)) + 1
+
+
 def _on_change() -> None:
     sel = current_selection()
     values: dict[str, object] = {key: tuple(st.session_state.get(f"w_{key}", ())) for key in MULTI_KEYS}
     values["q"] = str(st.session_state.get("w_q", "")).strip()
     set_selection(sel.with_(**values, id=""))
+    _applied()
 
 
 def _reset() -> None:
     set_selection(Selection())
     for key in (*MULTI_KEYS, "q"):
         st.session_state.pop(f"w_{key}", None)
+    _applied()
+
+
+def _close_drawer_once() -> None:
+    """After a filter was applied (this run comes from its callback), close a phone's sidebar."""
+    applied = int(st.session_state.get(APPLIED_KEY, 0))
+    if applied and st.session_state.get(f"{APPLIED_KEY}_done") != applied:
+        st.session_state[f"{APPLIED_KEY}_done"] = applied
+        # the count makes each script a new element, so a second filter closes the drawer again
+        st.html(CLOSE_DRAWER.format(n=applied, narrow=NARROW), unsafe_allow_javascript=True)
 
 
 class _FilterWidget(TypedDict):
@@ -104,5 +133,6 @@ def filter_panel(ui: UI, applies: frozenset[str] = ALL_FILTERS, *, keep_id: bool
                 st.multiselect(placeholder=ui.t("count.all"), **common(key))
         if not sel.is_empty:
             st.button(ui.t("filters.reset"), on_click=_reset, icon=":material/filter_alt_off:")
+        _close_drawer_once()
     write_url(ui.lang, sel, keep_id=keep_id)
     return sel

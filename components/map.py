@@ -18,6 +18,7 @@ that keep the same initiatives share one document.
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +27,7 @@ from components.cards import place
 from components.data import current_stamp, dataset
 from components.layout import UI, params_for
 from mc2cm.assets import ASSETS_FIX, missing_assets
+from mc2cm.bidi import bdi
 from mc2cm.colours import text_on
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, text
@@ -95,8 +97,39 @@ def map_view(sel: Selection, ui: UI, *, height: int = 560) -> MapParts:
     document, parts = map_for(sel, ui.lang)
     if parts.markers.empty:
         st.info(ui.t("map.no_cities"))
-    st.iframe(document, height=height)
+    # The iframe's title is its accessible name (screen readers, axe's frame-title rule).
+    st.iframe(document, height=height, alt=ui.tn("map.frame_title", len(parts.markers)))
     return parts
+
+
+def places_list(parts: MapParts, ui: UI, sel: Selection) -> None:
+    """The places the map draws, as a list: each city with its initiatives as links to their pages.
+
+    For whoever cannot use the map (a screen reader, a keyboard, a small screen): the same
+    cities and initiatives as the markers (``parts``, no second selection), in nested lists,
+    every data string escaped and isolated. The links open in place and keep the filters.
+    """
+    if parts.markers.empty:
+        return
+    initiatives = _initiatives(current_stamp())
+    entries = []
+    for _, city in parts.markers.iterrows():
+        ids = [str(i) for i in city["initiative_ids"]]
+        where = place(initiatives.loc[ids[0]], ui)  # type: ignore[arg-type]  # "Sfax, Tunisia", as cards write it
+        links = "".join(f'<li><a href="{escape(initiative_href(i, ui, sel))}">'
+                        f'{bdi(text(initiatives.loc[i], "name", ui.lang))}</a></li>' for i in ids)
+        count = escape(ui.tn("count.initiatives", len(ids)))
+        entry = (f'<li data-city="{escape(str(city["city_id"]))}"><strong>{bdi(where)}</strong> ({count})'
+                 f"<ul>{links}</ul></li>")
+        entries.append((where.casefold(), entry))
+    items = "".join(entry for _, entry in sorted(entries))
+    with st.expander(ui.t("map.list_heading"), icon=":material/list:"):
+        st.html(f'<ul class="mc2cm-places" dir="{"rtl" if ui.rtl else "ltr"}" lang="{ui.lang}">{items}</ul>')
+
+
+def initiative_href(initiative_id: str, ui: UI, sel: Selection) -> str:
+    """The URL of an initiative's detail view, with the reader's language and filters."""
+    return "/initiatives?" + urlencode(params_for(ui.lang, sel, id=initiative_id), doseq=True)
 
 
 ELSEWHERE_LIMIT = 12

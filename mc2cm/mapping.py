@@ -120,6 +120,31 @@ class MarkerLayer(MacroElement):
                 if (font) { node.style.fontFamily = "'MC2CM Arabic',system-ui,sans-serif"; }
                 return node;
             }
+            // A detail link replaces the page around the map, as any link would. st.iframe's
+            // sandbox has no allow-top-navigation, so the frame may not navigate the page itself
+            // (a plain target="_top" is refused); the page has the same origin, and a link made
+            // in it and followed there is the page's own navigation.
+            function openInPlace(href) {
+                try {
+                    var page = window.top.document;
+                    var anchor = page.createElement("a");
+                    anchor.href = href;
+                    page.body.appendChild(anchor);
+                    anchor.click();
+                    anchor.remove();
+                } catch (error) {
+                    window.open(href, "_blank", "noopener");
+                }
+            }
+            // On a touch screen (no hover): a finger moves a few pixels during a tap, which
+            // Leaflet's 3 px drag threshold took for a drag of the map, swallowing the tap;
+            // use Leaflet's own tap tolerance instead. And no tooltip on markers that have a
+            // popup: on touch, Leaflet opens the tooltip on the same tap (Leaflet #6122), and
+            // iOS treats a first tap that shows hover content as a hover, not a click.
+            var touch = window.matchMedia("(hover: none)").matches;
+            if (touch && map.dragging && map.dragging._draggable) {
+                map.dragging._draggable.options.clickTolerance = map.options.tapTolerance;
+            }
             function popup(content) {
                 var box = localised(add(null, "div"), true);
                 box.className = "mc2cm-popup";
@@ -132,8 +157,12 @@ class MarkerLayer(MacroElement):
                     var entry = add(list, "li");
                     var link = add(entry, "a", item.title);
                     link.setAttribute("href", item.href);
-                    link.target = "_blank";  // st.iframe's sandbox forbids navigating the page around it
-                    link.rel = "noopener";
+                    link.target = "_top";
+                    link.addEventListener("click", function (event) {
+                        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+                        event.preventDefault();
+                        openInPlace(item.href);
+                    });
                     add(entry, "br");
                     add(entry, "small", item.areas);
                 });
@@ -143,13 +172,32 @@ class MarkerLayer(MacroElement):
             var layer = L.featureGroup().addTo(map);
             data.markers.forEach(function (m) {
                 var options = Object.assign({}, style, {radius: m.radius, fillColor: m.colour});
-                var marker = L.circleMarker([m.lat, m.lon], options)
-                    .bindTooltip(localised(add(null, "span", m.tooltip), data.dir === "rtl"), {sticky: false});
+                var marker = L.circleMarker([m.lat, m.lon], options);
+                if (!(touch && m.popup)) {
+                    marker.bindTooltip(localised(add(null, "span", m.tooltip), data.dir === "rtl"), {sticky: false});
+                }
                 if (m.popup) {
                     var built = null;
                     marker.bindPopup(function () { return built || (built = popup(m.popup)); }, {maxWidth: 280});
                 }
                 marker.addTo(layer);
+                // Keyboard and screen readers: a marker is a named button; Enter or Space opens its
+                // popup and moves focus to the popup's first link.
+                var element = marker.getElement();
+                element.setAttribute("aria-label", m.tooltip);
+                if (m.popup) {
+                    element.setAttribute("role", "button");
+                    element.setAttribute("tabindex", "0");
+                    L.DomEvent.on(element, "keydown", function (event) {
+                        if (event.key !== "Enter" && event.key !== " ") { return; }
+                        L.DomEvent.preventDefault(event);
+                        marker.once("popupopen", function (opened) {
+                            var first = opened.popup.getElement().querySelector("a");
+                            if (first) { first.focus(); }
+                        });
+                        marker.openPopup();
+                    });
+                }
             });
         })({{ this._parent.get_name() }});
         {% endmacro %}

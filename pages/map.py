@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.filters import filter_panel
 from components.layout import current_selection, page_setup, page_sidebar
-from components.map import elsewhere_panel, legend, map_view
+from components.map import elsewhere_panel, legend, map_view, places_list
 from mc2cm.filters import describe, select_initiatives
 from mc2cm.plaintext import escape_markdown
 
@@ -21,6 +21,7 @@ legend(ui)
 main, side = st.columns([3, 1])
 with main:
     parts = map_view(sel, ui)
+    places_list(parts, ui, sel)
 page_sidebar(ui)
 filter_panel(ui)
 with side:

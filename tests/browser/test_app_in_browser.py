@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {"/": "app.title", "/map": "page.map", "/initiatives": "page.initiatives",
          "/challenges": "page.challenges", "/cso_roles": "page.cso_roles", "/data": "page.data"}
-MAP_FRAME = 'iframe[title="st.iframe"]'  # the map: folium's document in st.iframe
+MAP_FRAME = 'iframe[srcdoc*="mc2cm-markers"]'  # the map: folium's document in st.iframe
 
 
 def map_frame(page: Page) -> FrameLocator:

@@ -29,7 +29,7 @@ from web.precompress import STREAMLIT_STATIC, SUFFIXES, app_tree, copy_path
 pytestmark = pytest.mark.browser
 BOTH = {"Accept-Encoding": "br, gzip"}
 LEAFLET = "/app/static/vendor/leaflet/leaflet.js"
-MAP_FRAME = 'iframe[title="st.iframe"]'
+MAP_FRAME = 'iframe[srcdoc*="mc2cm-markers"]'
 
 
 @pytest.fixture(scope="module")

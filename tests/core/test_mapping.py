@@ -118,3 +118,24 @@ def test_the_city_preview_carries_the_typed_name_as_data() -> None:
     (marker,) = document_markers(render_document(fmap))["markers"]
     assert marker["tooltip"] == "Sfax {{ 7*7 }}"
     assert "popup" not in marker
+
+
+def test_the_smallest_marker_is_a_24_px_target() -> None:
+    """WCAG 2.5.8: a city with one initiative is still a 24 x 24 CSS px target (measured in tests/browser)."""
+    assert 2 * marker_radius(1) >= 24
+    assert 2 * marker_radius(0) >= 24  # the radius never shrinks below one initiative's
+
+
+def test_the_map_script_opens_details_in_place_and_serves_touch_and_keyboard() -> None:
+    """What tests/browser/test_phone_navigation.py and test_targets_and_keyboard.py check in a browser,
+    here as the script's parts, so a change that drops one fails without a browser too."""
+    data = load_dataset(FIXTURE)
+    fmap, _ = build_map(data.cities, select_initiatives(data, Selection()), "ar")
+    document = render_document(fmap)
+    assert 'link.target = "_blank"' not in document  # no new tabs (unless the page is out of reach)
+    assert 'link.target = "_top";' in document
+    assert "openInPlace(item.href)" in document
+    assert 'window.matchMedia("(hover: none)")' in document  # touch: the popup alone, Leaflet's tap tolerance
+    assert "if (!(touch && m.popup))" in document
+    assert 'element.setAttribute("role", "button")' in document  # keyboard: markers are named buttons
+    assert 'element.setAttribute("aria-label", m.tooltip)' in document
