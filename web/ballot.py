@@ -9,55 +9,29 @@ both doors see one voter and one count.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-import jinja2
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mc2cm.auth import client_address, trusted_proxies
 from mc2cm.i18n import is_rtl, join, request_lang, t, text, tn
-from mc2cm.lastgood import load_serving
-from mc2cm.loading import Dataset, data_stamp, default_data_dir
 from mc2cm.scenes import poll_options
+from mc2cm.templating import environment
 from mc2cm.voters import NEW_VOTERS, client_tag, form_token, form_token_valid, new_token, shared_secret, verified_voter
 from mc2cm.votes import OPEN, PollClosed, shared_vote_store
+from web.data import dataset
 
 log = logging.getLogger(__name__)
 
 COOKIE = "mc2cm_voter"  # the Streamlit /vote page's cookie (components/voter.py): one voter for both doors
 COOKIE_MAX_AGE = 31_536_000
 MAX_BODY = 16_384  # a ballot is a few short fields
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
-    autoescape=True,  # every value is data; templates are files of this repository only
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-_LOADING = threading.Lock()
-
-
-@lru_cache(maxsize=2)
-def _load(data_dir: str, stamp: tuple[tuple[str, int, int], ...]) -> Dataset:
-    del stamp  # part of the cache key only: a changed file gives a new entry
-    return load_serving(Path(data_dir))
-
-
-def dataset() -> Dataset:
-    """The current dataset, re-read only when a data file's stamp changes. Callers must not mutate it."""
-    folder = default_data_dir().resolve()
-    stamp = data_stamp(folder)
-    with _LOADING:  # one load at a time: a room of phones arriving together waits for one read
-        return _load(str(folder), stamp)
+TEMPLATES = environment(Path(__file__).with_name("templates"))
 
 
 @dataclass
