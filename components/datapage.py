@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import tempfile
 from functools import partial
 from html import escape
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
 
+from components.data import current_stamp, dataset
 from components.layout import UI
 from mc2cm.export import download_name, to_excel_csv, zip_tables
 from mc2cm.filters import Selection
 from mc2cm.i18n import fmt_date, fmt_moment, text
+from mc2cm.opendata import citation_text
 from mc2cm.plaintext import escape_markdown
+from mc2cm.problem_text import problem_message, severity_label
+from mc2cm.site import export_site
+from mc2cm.titles import column_title, file_column_label
 from mc2cm.validation import Problem
 
 
@@ -63,7 +71,7 @@ def validation_status(ui: UI) -> None:
         errors_notice(ui, errors)
     else:
         st.success(ui.tn("data.valid", warnings))
-    problem_table(problems)
+    problem_table(problems, ui)
     counts = pd.DataFrame({ui.t("data.file"): [t.path for t in ui.data.spec.tables],
                            ui.t("data.rows"): [len(ui.data[t.name]) for t in ui.data.spec.tables]})
     st.dataframe(counts, hide_index=True)
@@ -81,24 +89,73 @@ def file_errors(ui: UI) -> None:
     problems = [p for p in ui.data.current_problems if p.severity == "error"]
     if problems:
         errors_notice(ui, len(problems))
-        problem_table(problems)
+        problem_table(problems, ui)
 
 
-def problem_table(problems: list[Problem]) -> None:
+def problem_table(problems: list[Problem], ui: UI) -> None:
     """Each problem with its file, row (as Excel numbers it), column and what to do.
 
     A plain table, not the canvas grid: the messages are long sentences to read in
     full, and a screen reader (or a search in the page) finds them.
     """
-    if problems:
-        st.table(pd.DataFrame([{"file": p.file, "row": "" if p.row is None else str(p.row), "column": p.column or "",
-                                "severity": p.severity, "message": p.message} for p in problems]))
+    if not problems:
+        return
+    spec = ui.data.spec
+    st.table(pd.DataFrame([{ui.t("manage.col_file"): p.file, ui.t("manage.col_row"): "" if p.row is None else str(p.row),
+                            ui.t("manage.col_column"): escape_markdown(file_column_label(spec, p.file, p.column, ui.lang)),
+                            ui.t("manage.col_severity"): severity_label(p, ui.lang),
+                            ui.t("manage.col_problem"): escape_markdown(problem_message(p, ui.lang, spec))}
+                           for p in problems]))
 
 
 def schema_help(ui: UI) -> None:
     with st.expander(ui.t("data.schema")):
         for tspec in ui.data.spec.tables:
             st.markdown(f"**{escape_markdown(tspec.path)}** — {escape_markdown(tspec.description)}")
-            st.dataframe(pd.DataFrame([{"column": f.name, "title": f.title, "type": f.type,
-                                        "required": f.required, "description": f.description}
+            st.dataframe(pd.DataFrame([{ui.t("manage.col_column"): f.name,
+                                        ui.t("manage.col_title"): column_title(tspec, f.name, ui.lang),
+                                        ui.t("manage.col_type"): f.type, ui.t("manage.col_required"): f.required,
+                                        ui.t("manage.col_description"): f.description}
                                        for f in tspec.fields]), hide_index=True)
+
+
+def base_url() -> str:
+    """This server's address as the reader's browser sees it (``http://host:port/``)."""
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "/"
+
+
+def how_to_cite(ui: UI) -> None:
+    """The dataset's citation in the reader's language, with Streamlit's copy button."""
+    st.subheader(ui.t("data.cite"))
+    st.caption(ui.t("data.cite_help"))
+    st.code(citation_text(ui.data, ui.lang, base_url() + "data"), language=None, wrap_lines=True)
+
+
+def open_data(ui: UI, selection: Selection) -> None:
+    """Links to this view as data (web/api.py): the same filters, every format."""
+    st.subheader(ui.t("data.api"))
+    st.caption(ui.t("data.api_help"))
+    query = urlencode(selection.with_(id="").to_query(ui.lang), doseq=True)
+    links = [f"/api/v1/initiatives.{fmt}?{query}" for fmt in ("csv", "json", "xlsx", "geojson")]
+    links += [f"/api/v1/challenges.json?{query}", f"/api/v1/datapackage.zip?{query}"]
+    st.html('<ul dir="ltr" style="margin:0">'
+            + "".join(f'<li><a href="{escape(link)}" style="display:inline-block;min-height:24px">'
+                      f"{escape(link)}</a></li>" for link in links) + "</ul>")
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _offline_zip(stamp: tuple[tuple[str, int, int], ...], url: str) -> bytes:
+    del stamp  # part of the key: new data, new copy
+    with tempfile.TemporaryDirectory(prefix="mc2cm-site-") as folder:
+        report = export_site(dataset(), Path(folder) / "mc2cm-offline", url)
+        return report.zip_path.read_bytes()
+
+
+def offline_copy(ui: UI) -> None:
+    """The offline copy (mc2cm/site.py) as a zip, made when asked for and kept until the data changes."""
+    st.subheader(ui.t("data.offline"))
+    st.caption(ui.t("data.offline_help"))
+    st.download_button("mc2cm-offline.zip", partial(_offline_zip, current_stamp(), base_url()),
+                       file_name="mc2cm-offline.zip", mime="application/zip", icon=":material/download:",
+                       key="dl-offline", on_click="ignore")

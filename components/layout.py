@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -135,7 +136,20 @@ def _style(lang: str) -> None:
   [data-testid="stWidgetLabel"] p, .stButtonGroup > div > span p {{ color: #3d3d3d; opacity: 1; }}
   a[data-testid="stPageLink-NavLink"][disabled], a[data-testid="stPageLink-NavLink"][disabled] p {{
     color: #3d3d3d; opacity: 1; font-weight: 600; }}
-  @media (max-width: 640px) {{ .block-container {{ padding: 1rem .6rem; }} h1 {{ font-size: 1.6rem; }} }}
+  /* Phones: narrow margins, but the top padding clears Streamlit's fixed top bar (3.75rem), which
+     otherwise covers the first line of the page (a detail page's back link). */
+  /* Targets of at least 24 x 24 CSS px (WCAG 2.5.8): the links of /map's list of places are
+     alone on their line, so they get the height of a target. Streamlit's heading anchors are
+     16 px, invisible until hovered, yet a stop for Tab: the headings are not linked to. */
+  .mc2cm-places a {{ display: inline-block; padding: .2rem 0; min-height: 24px; }}
+  .mc2cm-places li {{ margin: .1rem 0; }}
+  [data-testid="stHeaderActionElements"] {{ display: none; }}
+  [data-testid="stRadioOption"] {{ min-height: 24px; align-items: center; }}
+  /* A closed sidebar (its open button is showing) is out of view: its controls leave the Tab order
+     too, so a keyboard on a phone does not walk through a dozen invisible filters. */
+  .stApp:has([data-testid="stExpandSidebarButton"]) [data-testid="stSidebarContent"] {{ visibility: hidden; }}
+  @media (max-width: 640px) {{ .block-container {{ padding: calc(3.75rem + .5rem) .6rem 1rem; }}
+                               h1 {{ font-size: 1.6rem; }} }}
 </style>
 """
     )
@@ -195,6 +209,14 @@ def page_sidebar(ui: UI) -> None:
     navigation(ui.lang, current_selection(), ui.page)
     if not front_door_active():
         st.sidebar.caption(ui.t("app.no_front_door", command=SERVE_COMMAND))
+    else:  # the brief of this view (web/brief.py), to print or save as PDF
+        st.sidebar.link_button(ui.t("brief.print"), brief_link(ui.lang, current_selection()),
+                               icon=":material/print:", width="stretch")
+
+
+def brief_link(lang: str, sel: Selection) -> str:
+    """``/brief?…`` for the view the reader is on: language, filters and the opened initiative."""
+    return "/brief?" + urlencode(sel.to_query(lang), doseq=True)
 
 
 def params_for(lang: str, sel: Selection, **extra: str) -> Mapping[str, str | list[str]]:

@@ -148,6 +148,23 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_site(args: argparse.Namespace) -> int:
+    """Write the offline copy: a static site in every language, and its zip."""
+    from mc2cm.lastgood import load_serving  # noqa: PLC0415
+    from mc2cm.site import export_site  # noqa: PLC0415
+
+    data_dir = _data_dir(args)
+    if data_dir is None:
+        return 1
+    data = load_serving(data_dir)
+    if data.as_of is not None:
+        print(f"WARNING: the data files have errors; the copy is made from the last valid version ({data.as_of:%Y-%m-%d %H:%M}).")
+    report = export_site(data, Path(args.folder), args.url or "")
+    print(f"{report.folder}: {report.pages} pages, {report.bytes_on_disk / 1e6:.1f} MB; "
+          f"{report.zip_path}: {report.zip_bytes / 1e6:.1f} MB. Open {report.folder / 'index.html'} in any browser.")
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     """Start the app behind its front door, the same way on Windows, macOS and Linux (no shell needed)."""
     from mc2cm.assets import ASSETS_FIX, missing_assets  # noqa: PLC0415
@@ -200,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="rewrite the vocabulary tables in DATA_DIR/README.md from the schema")
     docs.add_argument("data_dir", nargs="?", default="data")
     docs.set_defaults(func=_cmd_docs)
+    site = sub.add_parser("export-site", help="write the offline copy: static pages in every language, and DIR.zip")
+    site.add_argument("folder", help="where to write it (emptied first); the zip goes beside it")
+    site.add_argument("--url", help="the dashboard's public address, printed in the pages (e.g. https://mc2cm.example)")
+    common(site, who=False)
+    site.set_defaults(func=_cmd_export_site)
     serve = sub.add_parser("serve", help="start the dashboard (http://localhost:8501 unless options say otherwise)")
     serve.epilog = "Other options go to `streamlit run`, e.g. --server.port 8502 --server.address 0.0.0.0."
     serve.set_defaults(func=_cmd_serve)

@@ -31,9 +31,11 @@ fi
 .venv/bin/python -m web.fonts || echo "setup: phones will get the whole icon font (see above)"
 
 if [[ $DEV == 1 ]]; then
-  # Debian packages for the tests: chromium (browser tests), postgresql (the server vote store).
+  # Debian packages for the tests: chromium (browser tests, and /brief.pdf), postgresql (the server
+  # vote store), poppler-utils (pdftotext and pdftoppm read the briefs' PDFs back).
   missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   if (( ${#missing[@]} )); then
     echo "setup: installing Debian packages: ${missing[*]}"

@@ -1,0 +1,95 @@
+"""The brief of any view: ``/brief`` (print-ready HTML) and ``/brief.pdf`` (the same, as a PDF).
+
+Both take the pages' URL parameters (``lang``, ``area``, ``role``, ``country``, ``actor``,
+``source``, ``q``, ``id``) and write what the pages show for them (:mod:`mc2cm.brief`).
+A value the dashboard does not know gets a short page in the reader's language saying so
+(400), never a traceback. Without a browser to print with, ``/brief.pdf`` says how to print
+the HTML brief instead (503).
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from pathlib import Path
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from mc2cm.brief import render_brief
+from mc2cm.filters import Selection, choices, parse_query
+from mc2cm.i18n import is_rtl, request_lang, t
+from mc2cm.loading import Dataset
+from mc2cm.pdf import PdfUnavailable, html_to_pdf
+from web.data import dataset
+
+log = logging.getLogger(__name__)
+
+FONTS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts"
+STATIC_ASSETS = "/app/static/vendor/"
+BRIEF_KEYS = frozenset({"lang", "area", "role", "country", "actor", "source", "q", "id"})
+
+
+def _params(request: Request) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    return params
+
+
+def _notice(lang: str, status: int, message: str) -> HTMLResponse:
+    direction = "rtl" if is_rtl(lang) else "ltr"
+    body = (f'<!doctype html><html lang="{escape(lang)}" dir="{direction}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(t("brief.print", lang))}'
+            f'</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem">'
+            f"<p>{escape(message)}</p></body></html>")
+    return HTMLResponse(body, status_code=status)
+
+
+def read_view(data: Dataset, params: dict[str, list[str]], accept_language: str | None
+              ) -> tuple[Selection, str, list[str]]:
+    """The selection and language of a brief's URL, and what in it is not known."""
+    unknown = [key for key in params if key not in BRIEF_KEYS]
+    available = choices(data)
+    sel, lang, ignored = parse_query({k: v for k, v in params.items() if k in BRIEF_KEYS}, available)
+    if sel.id and sel.id not in available.ids:
+        ignored.append(f"id={sel.id}")
+    return sel, lang or request_lang(None, accept_language), [*unknown, *ignored]
+
+
+def brief_html(data: Dataset, params: dict[str, list[str]], accept_language: str | None, base_url: str) -> Response:
+    sel, lang, ignored = read_view(data, params, accept_language)
+    if ignored:
+        return _notice(lang, 400, t("brief.bad_request", lang, ignored=", ".join(ignored)))
+    pdf_href = "/brief.pdf?" + urlencode(sel.to_query(lang), doseq=True)
+    html = render_brief(data, sel, lang, base_url, STATIC_ASSETS, pdf_href=pdf_href)
+    return HTMLResponse(html, headers={"cache-control": "no-cache"})
+
+
+def brief_pdf(data: Dataset, params: dict[str, list[str]], accept_language: str | None, base_url: str) -> Response:
+    sel, lang, ignored = read_view(data, params, accept_language)
+    if ignored:
+        return _notice(lang, 400, t("brief.bad_request", lang, ignored=", ".join(ignored)))
+    html = render_brief(data, sel, lang, base_url, "./")  # html_to_pdf puts fonts/ beside the page
+    try:
+        pdf = html_to_pdf(html, FONTS)
+    except PdfUnavailable as failure:
+        log.warning("brief.pdf: %s", failure)
+        return _notice(lang, 503, t("brief.pdf_unavailable", lang))
+    name = "mc2cm-brief" + ("-filtered" if not sel.is_empty or sel.id else "") + f"-{lang}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"content-disposition": f'inline; filename="{name}"', "cache-control": "no-cache"})
+
+
+async def brief(request: Request) -> Response:
+    maker = brief_pdf if request.url.path.endswith(".pdf") else brief_html
+    try:
+        data = await run_in_threadpool(dataset)
+        return await run_in_threadpool(maker, data, _params(request), request.headers.get("accept-language"),
+                                       str(request.base_url))
+    except Exception:  # a clear answer, never a traceback
+        log.exception("brief failed: %s", request.url)
+        lang = request_lang(request.query_params.get("lang"), request.headers.get("accept-language"))
+        return _notice(lang, 500, t("brief.failed", lang))
