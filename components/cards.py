@@ -22,6 +22,9 @@ from mc2cm.places import initiative_place
 from mc2cm.plaintext import escape_markdown
 
 
+FORWARD = {False: ":material/arrow_forward:", True: ":material/arrow_back:"}  # "onward" points the way one reads
+
+
 def shorten(value: str, limit: int = 240) -> str:
     """The start of a long text, cut at a word, for cards; the detail view has it all."""
     if len(value) <= limit:
@@ -80,7 +83,7 @@ def initiative_cards(shown: pd.DataFrame, ui: UI, sel: Selection) -> None:
                 f"<div>{chips(row['areas'], ui)}</div>"
                 f"<p>{escape(summary)}</p></div>"
             )
-            st.page_link("pages/initiatives.py", label=ui.t("initiatives.open"), icon=":material/arrow_forward:",
+            st.page_link("pages/initiatives.py", label=ui.t("initiatives.open"), icon=FORWARD[ui.rtl],
                          query_params=params_for(ui.lang, sel, id=str(initiative_id)))
 
 

@@ -10,6 +10,8 @@ the HTML brief instead (503).
 from __future__ import annotations
 
 import logging
+import threading
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -22,6 +24,7 @@ from mc2cm.brief import render_brief
 from mc2cm.filters import Selection, choices, parse_query
 from mc2cm.i18n import is_rtl, request_lang, t
 from mc2cm.loading import Dataset
+from mc2cm.opendata import data_version
 from mc2cm.pdf import PdfUnavailable, html_to_pdf
 from web.data import dataset
 
@@ -68,13 +71,25 @@ def brief_html(data: Dataset, params: dict[str, list[str]], accept_language: str
     return HTMLResponse(html, headers={"cache-control": "no-cache"})
 
 
+# A PDF costs a browser start (~1-5 s, ~200 MB): at most two at once, and each view's PDF is kept
+# until the data change, so a room asking for the same brief gets it printed once.
+PDF_SLOTS = threading.BoundedSemaphore(2)
+
+
+@lru_cache(maxsize=32)
+def _pdf(fingerprint: str, sel: Selection, lang: str, base_url: str) -> bytes:
+    del fingerprint  # part of the key: new data, new PDF
+    with PDF_SLOTS:
+        html = render_brief(dataset(), sel, lang, base_url, "./")  # html_to_pdf puts fonts/ beside the page
+        return html_to_pdf(html, FONTS)
+
+
 def brief_pdf(data: Dataset, params: dict[str, list[str]], accept_language: str | None, base_url: str) -> Response:
     sel, lang, ignored = read_view(data, params, accept_language)
     if ignored:
         return _notice(lang, 400, t("brief.bad_request", lang, ignored=", ".join(ignored)))
-    html = render_brief(data, sel, lang, base_url, "./")  # html_to_pdf puts fonts/ beside the page
     try:
-        pdf = html_to_pdf(html, FONTS)
+        pdf = _pdf(data_version(data).fingerprint, sel, lang, base_url)
     except PdfUnavailable as failure:
         log.warning("brief.pdf: %s", failure)
         return _notice(lang, 503, t("brief.pdf_unavailable", lang))

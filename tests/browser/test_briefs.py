@@ -157,6 +157,7 @@ def test_without_a_browser_the_pdf_says_how_to_print(monkeypatch: pytest.MonkeyP
     from web import brief as door  # noqa: PLC0415
 
     monkeypatch.setenv("MC2CM_BROWSER", "/nonexistent/browser")
+    door._pdf.cache_clear()  # a PDF printed earlier in this process would be served from the cache
     data = load_dataset(ROOT / "data")
     response = door.brief_pdf(data, {"lang": ["fr"]}, None, "http://x/")
     assert response.status_code == 503
