@@ -21,7 +21,6 @@ from mc2cm.mapping import area_colour
 from mc2cm.places import initiative_place
 from mc2cm.plaintext import escape_markdown
 
-
 FORWARD = {False: ":material/arrow_forward:", True: ":material/arrow_back:"}  # "onward" points the way one reads
 
 
