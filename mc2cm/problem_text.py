@@ -78,6 +78,8 @@ _KEYS: dict[tuple[str, str | None], str] = {
     ("unknown-country", None): "problem.unknown_country",
     ("outside-country", None): "problem.outside_country",
     ("check-failed", None): "problem.check_failed",
+    ("missing-document", None): "problem.missing_document",
+    ("document-changed", None): "problem.document_changed",
     ("still-referenced", None): "problem.still_referenced",
     ("wrong-table", None): "problem.wrong_table",
 }

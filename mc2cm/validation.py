@@ -4,7 +4,8 @@ A validation report is a list of :class:`Problem` rows, so tests and the UI
 can assert on them. Frictionless checks types and constraints; this module
 adds the message layer (plain words, spreadsheet row numbers) and the
 cross-table rules: references, ``|`` list items, coordinates inside their
-country, scope consistency, Arabic lost to an encoding.
+country, scope consistency, Arabic lost to an encoding, and the source
+documents in ``documents/`` matching their checksums.
 
 Parity with the reference tool. ``python -m mc2cm validate`` never calls valid
 what ``frictionless validate data/datapackage.json`` calls invalid in the
@@ -21,6 +22,7 @@ the last column. Columns the schema does not know are a warning on both sides
 from __future__ import annotations
 
 import difflib
+import hashlib
 import logging
 import math
 import re
@@ -473,8 +475,8 @@ def _id_index(table: CheckedTable | None) -> set[str]:
 
 
 def cross_check(tables: Mapping[str, CheckedTable | None], spec: PackageSpec,
-                basemap: Path | None = None) -> list[Problem]:
-    """Rules that span tables or need geography."""
+                basemap: Path | None = None, documents: Path | None = None) -> list[Problem]:
+    """Rules that span tables or need geography; with ``documents``, the source documents too."""
     problems: list[Problem] = []
     ids = {name: _id_index(tables.get(name)) for name in spec.table_names}
     for tspec in spec.tables:
@@ -496,6 +498,43 @@ def cross_check(tables: Mapping[str, CheckedTable | None], spec: PackageSpec,
     problems.extend(_scope_rules(tables))
     problems.extend(_scene_rules(tables, ids, spec))
     problems.extend(_geography(tables, basemap))
+    if documents is not None:
+        problems.extend(document_problems(tables.get("sources"), documents))
+    return problems
+
+
+DOCUMENTS_DIR = "documents"  # beside the CSVs: the source documents, unchanged
+
+
+def document_problems(sources: CheckedTable | None, documents: Path) -> list[Problem]:
+    """Each source's document must be in ``documents`` with the SHA-256 that ``sources.csv`` gives it.
+
+    The quotes and locators point into these files, so an edited, replaced or lost
+    document is an error on the source's row. The schema cannot say this (Frictionless
+    reads the tables only), so it is one of our cross-table rules.
+    """
+    if sources is None:
+        return []
+    problems: list[Problem] = []
+    for row, number in zip(sources.rows, sources.row_numbers, strict=True):
+        file, expected = row.get("file", ""), row.get("sha256", "")
+        if not file or Path(file).name != file:
+            continue  # blank or not a plain file name: the schema's pattern reports it
+        path = documents / file
+        if not path.is_file():
+            problems.append(Problem(sources.spec.path, number, "file", "missing-document",
+                                    f"The document {file} is missing from the {documents.name}/ folder. "
+                                    "Put the original file back there, unchanged and under this name.",
+                                    params={"document": file, "folder": documents.name}))
+            continue
+        found = hashlib.sha256(path.read_bytes()).hexdigest()
+        if expected and found != expected:
+            problems.append(Problem(sources.spec.path, number, "sha256", "document-changed",
+                                    f"The document {documents.name}/{file} does not match its checksum: it has been "
+                                    f"edited or replaced (SHA-256 {found}, expected {expected}). Put the original "
+                                    "file back; if the change is deliberate, write the new checksum in sha256.",
+                                    params={"document": file, "folder": documents.name, "found": found,
+                                            "expected": expected}))
     return problems
 
 
@@ -653,12 +692,15 @@ def _geography(tables: Mapping[str, CheckedTable | None], basemap: Path | None) 
 def validate_files(files: Mapping[str, bytes | None], spec: PackageSpec | None = None,
                    basemap: Path | None = None, *,
                    previous: Mapping[str, CheckedTable | None] | None = None,
+                   documents: Path | None = None,
                    ) -> tuple[dict[str, CheckedTable | None], list[Problem]]:
     """Validate tables given as raw bytes (``None`` = missing), keyed by table name.
 
     ``previous`` holds the tables as they were before an edit (the save path and the
     upload preview know them): an Arabic cell that had Arabic there and now holds
     Latin letters only is then an error too (see :func:`lost_arabic_problems`).
+    ``documents`` is the folder of the source documents; given, each one's checksum is
+    checked (see :func:`document_problems`).
     """
     spec = spec or package_spec()
     tables: dict[str, CheckedTable | None] = {}
@@ -677,7 +719,7 @@ def validate_files(files: Mapping[str, bytes | None], spec: PackageSpec | None =
                                     params={"error": str(exc)}))
         tables[tspec.name] = table
         per_table.append((ours, reference))
-    cross = cross_check(tables, spec, basemap)
+    cross = cross_check(tables, spec, basemap, documents)
     all_ours = [p for ours, _ in per_table for p in ours] + cross
     problems: list[Problem] = []
     for ours, reference in per_table:
@@ -704,5 +746,5 @@ def validate_dir(data_dir: Path | str) -> list[Problem]:
     """Validate a data folder. Never writes."""
     data_dir = Path(data_dir)
     _, problems = validate_files(read_data_dir(data_dir), package_spec(data_dir),
-                                 geo.basemap_path(data_dir))
+                                 geo.basemap_path(data_dir), documents=data_dir / DOCUMENTS_DIR)
     return problems

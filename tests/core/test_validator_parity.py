@@ -127,6 +127,9 @@ ONLY_OURS = [
            ("cities.csv", 2, "name_ar", "lost-arabic-question-marks")),
     broken("scene filter value", "scenes.csv", "area=emergency_aid", "area=housing",
            ("scenes.csv", 3, "filters", "unknown-filter-value")),
+    # the documents are not tables: their checksums are ours (tests/core/test_documents.py)
+    broken("checksum that does not match its document", "sources.csv", ".txt,db2fd702", ".txt,ab2fd702",
+           ("sources.csv", 2, "sha256", "document-changed")),
 ]
 
 
