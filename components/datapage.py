@@ -139,9 +139,10 @@ def open_data(ui: UI, selection: Selection) -> None:
     query = urlencode(selection.with_(id="").to_query(ui.lang), doseq=True)
     links = [f"/api/v1/initiatives.{fmt}?{query}" for fmt in ("csv", "json", "xlsx", "geojson")]
     links += [f"/api/v1/challenges.json?{query}", f"/api/v1/datapackage.zip?{query}"]
+    here = base_url().rstrip("/")  # the full address, for another tool to use as it is
     st.html('<ul dir="ltr" style="margin:0">'
             + "".join(f'<li><a href="{escape(link)}" style="display:inline-block;min-height:24px">'
-                      f"{escape(link)}</a></li>" for link in links) + "</ul>")
+                      f"{escape(here + link)}</a></li>" for link in links) + "</ul>")
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

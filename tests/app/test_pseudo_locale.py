@@ -39,8 +39,9 @@ DATA = ROOT / "data"
 PAGES = ["app.py", *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))]
 WRAPPED = re.compile(f"{PSEUDO_OPEN}[^{PSEUDO_OPEN}{PSEUDO_CLOSE}]*{PSEUDO_CLOSE}")
 WORD = re.compile(r"[^\W\d_]{2,}")
-# Markup, link targets, addresses and file names (sources.csv, mc2cm-data.zip) are not words.
-NOT_WORDS = re.compile(r"\]\([^)]*\)|https?://\S+|\b[\w-]+\.(?:csv|zip|txt)\b|<[^>]+>|\([A-Z]{2}\)")
+# Markup, link targets, addresses (https://…, /api/v1/…?lang=en) and file names (sources.csv, mc2cm-data.zip) are not words.
+NOT_WORDS = re.compile(r"\]\([^)]*\)|https?://\S+|(?<!\S)/[\w\-./]+\?\S+|\b[\w-]+\.(?:csv|zip|txt)\b|<[^>]+>"
+                       r"|\([A-Z]{2}\)")
 SHORTENED = 40
 TEXT_TYPES = {"markdown", "caption", "title", "header", "subheader", "text", "error", "warning", "info", "success",
               "toast"}

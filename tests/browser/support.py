@@ -19,9 +19,12 @@ from playwright.sync_api import Error as PlaywrightError
 
 from harness import server as harness
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, wait_idle
+from mc2cm.mapping import MARKERS_ID
 
 ROOT = harness.ROOT
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+
+MAP_FRAME = f'iframe[srcdoc*="{MARKERS_ID}"]'  # the map: folium's document in st.iframe
 
 
 @contextmanager

@@ -10,14 +10,13 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import FrameLocator, Page, expect
 
 from mc2cm.i18n import LANGS, t
-from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import MAP_FRAME, ROOT, screenshot, streamlit_server, wait_idle
 from tests.conftest import make_hostile
 
 pytestmark = pytest.mark.browser
 
 PAGES = {"/": "app.title", "/map": "page.map", "/initiatives": "page.initiatives",
          "/challenges": "page.challenges", "/cso_roles": "page.cso_roles", "/data": "page.data"}
-MAP_FRAME = 'iframe[srcdoc*="mc2cm-markers"]'  # the map: folium's document in st.iframe
 
 
 def map_frame(page: Page) -> FrameLocator:

@@ -22,14 +22,13 @@ import brotli  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.support import ROOT, streamlit_server, wait_idle
+from tests.browser.support import MAP_FRAME, ROOT, streamlit_server, wait_idle
 from web.frontdoor import SECURITY_HEADERS
 from web.precompress import STREAMLIT_STATIC, SUFFIXES, app_tree, copy_path
 
 pytestmark = pytest.mark.browser
 BOTH = {"Accept-Encoding": "br, gzip"}
 LEAFLET = "/app/static/vendor/leaflet/leaflet.js"
-MAP_FRAME = 'iframe[srcdoc*="mc2cm-markers"]'
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import copy_data, screenshot, streamlit_server, wait_idle
+from tests.browser.support import MAP_FRAME, copy_data, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sfax-2019-staff-passphrase"
-MAP_FRAME = 'iframe[title="st.iframe"]'  # the map: folium's document in st.iframe
 
 
 def sign_in(page: Page, name: str = "Amina") -> None:

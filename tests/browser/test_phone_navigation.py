@@ -14,12 +14,11 @@ from playwright.sync_api import Browser, BrowserContext, FrameLocator, Page, exp
 from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, t, tn
 from mc2cm.loading import load_dataset
-from mc2cm.mapping import MARKERS_ID, build_map, render_document
-from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
+from mc2cm.mapping import build_map, render_document
+from tests.browser.support import MAP_FRAME, ROOT, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = f'iframe[srcdoc*="{MARKERS_ID}"]'
 MARKER = "path.leaflet-interactive"
 SIDEBAR = '[data-testid="stSidebar"]'
 DETAIL = "brital-syrian-displacement-response"

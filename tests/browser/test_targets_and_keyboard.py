@@ -21,11 +21,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from mc2cm.votes import OPEN, SQLiteVoteStore
-from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import MAP_FRAME, ROOT, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = 'iframe[srcdoc*="mc2cm-markers"]'
 POLLS = ("top-three-priorities", "first-key-message")  # a dot vote (checkboxes) and one choice (radios)
 STREAMLIT_PAGES = ("/", "/map", "/initiatives", *(f"/vote?poll={poll}" for poll in POLLS))
 BALLOT_PAGES = tuple(f"/ballot?poll={poll}" for poll in POLLS)

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, Page
 
-from tests.browser.support import OfflinePage, copy_data, screenshot, streamlit_server, wait_idle
+from tests.browser.support import MAP_FRAME, OfflinePage, copy_data, screenshot, streamlit_server, wait_idle
 from tests.browser.test_manage_in_browser import PASSWORD, open_tab, sign_in
 from tests.security.test_template_injection import hostile_copy
 
 pytestmark = pytest.mark.browser
 
 NAME = "Sfax {{7*7}} ${1+1} <b>x</b>"
-MAP_FRAME = 'iframe[srcdoc*="mc2cm-markers"]'
 
 
 def _map(page: Page) -> FrameLocator:
