@@ -20,7 +20,7 @@ from tests.app.test_manage import data as data  # noqa: PLC0414 - the staff page
 from tests.markdown_safety import EVIL, live_markdown, shown_text
 
 NEW_ROW = ("sfax-test,Sfax test,Test de Sfax,تجربة صفاقس,sfax,city,,,,,municipality,Municipality,Municipalité,البلدية,,"
-           ",,,emergency_aid,curator,,,,,,,Test.,Test.,تجربة.,sfax-2019-summary,Annex,,,\n")
+           ",,,emergency_aid,curator,,,,,,,Test.,Test.,تجربة.,sfax-2019-summary,Annex,,,,\n")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
