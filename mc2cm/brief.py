@@ -222,7 +222,7 @@ def brief_context(data: Dataset, sel: Selection, lang: str, base_url: str,
         else {"table": [], "detail": []}
     parts = split_parts(data.cities, shown)
     map_title = tn("brief.map_title", len(parts.markers), lang)
-    svg, _ = static_map(data.cities, shown, lang, map_title)
+    svg = static_map(data.cities, parts, lang, map_title)
     version = data_version(data)
     view_params = {k: v if isinstance(v, str) else ",".join(v) for k, v in sel.to_query(lang).items()}
     made_on = fmt_date(today or dt.datetime.now(dt.UTC).date(), lang)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from mc2cm.geo import MAP_BOUNDS
 from mc2cm.i18n import text
-from mc2cm.mapping import MapParts, area_colour, marker_radius, region_layer, split_parts
+from mc2cm.mapping import MapParts, area_colour, marker_radius, region_layer
 
 WIDTH = 680
 LAND = "#eef0e8"
@@ -60,11 +60,10 @@ def _path(rings: list[list[list[float]]], project: Projection) -> str:
     return "".join(parts)
 
 
-def static_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str, title: str,
-               width: int = WIDTH) -> tuple[str, MapParts]:
-    """The SVG (one string, every data string escaped) and what it draws and leaves out."""
+def static_map(cities: pd.DataFrame, parts: MapParts, lang: str, title: str, width: int = WIDTH) -> str:
+    """The SVG of the places ``parts`` draws (:func:`mc2cm.mapping.split_parts`): one string, every data
+    string escaped."""
     project, height = _projector(width)
-    parts = split_parts(cities, initiatives)
     land = "".join(
         f'<path d="{_path(_rings(feature["geometry"]), project)}"/>'
         for feature in cast("list[dict[str, Any]]", region_layer()["features"])
@@ -80,11 +79,10 @@ def static_map(cities: pd.DataFrame, initiatives: pd.DataFrame, lang: str, title
             f'fill="{escape(area_colour(str(city["area"])))}" fill-opacity="0.85" stroke="#222" stroke-width="0.8">'
             f"<title>{escape(name)} · {int(city['count'])}</title></circle>"
         )
-    svg = (
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" role="img" '
         f'aria-label="{escape(title)}" class="brief-map">'
         f'<rect width="100%" height="100%" fill="{SEA}"/>'
         f'<g fill="{LAND}" stroke="{BORDER}" stroke-width="0.5">{land}</g>'
         f'<g>{"".join(dots)}</g></svg>'
     )
-    return svg, parts

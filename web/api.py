@@ -17,15 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mc2cm import opendata
-from mc2cm.filters import Selection, choices, parse_query
-from mc2cm.i18n import request_lang
+from mc2cm.filters import Selection
 from mc2cm.loading import Dataset
-from web.data import dataset
+from web.data import VIEW_KEYS, dataset, query_lists, read_view
 
 log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1/"
-API_KEYS = frozenset({"lang", "area", "role", "country", "actor", "source", "q", "id"})
 CORS = {"access-control-allow-origin": "*", "cache-control": "no-cache"}
 TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -42,13 +40,6 @@ def error(status: int, message: str, **details: object) -> Response:
                     media_type="application/json; charset=utf-8", headers=CORS)
 
 
-def _multi(request: Request) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        params.setdefault(key, []).append(value)
-    return params
-
-
 def answer(data: Dataset, name: str, params: dict[str, list[str]], accept_language: str | None,
            base_url: str) -> Response:
     """The response for ``/api/v1/{name}`` with these query parameters (pure enough to test without a server)."""
@@ -56,16 +47,11 @@ def answer(data: Dataset, name: str, params: dict[str, list[str]], accept_langua
     if not dot or not table:
         return error(404, "Not found: ask for /api/v1/{table}.{format}.", tables=data.spec.table_names,
                      formats=list(opendata.FORMATS))
-    unknown = sorted(set(params) - API_KEYS)
+    sel, lang, unknown, ignored = read_view(data, params, accept_language)
     if unknown:
-        return error(400, "Unknown parameter.", unknown=unknown, allowed=sorted(API_KEYS))
-    available = choices(data)
-    sel, lang, ignored = parse_query(params, available)
-    if sel.id and sel.id not in available.ids:
-        ignored.append(f"id={sel.id}")
+        return error(400, "Unknown parameter.", unknown=sorted(unknown), allowed=sorted(VIEW_KEYS))
     if ignored:
         return error(400, "Unknown value.", ignored=ignored)
-    lang = lang or request_lang(None, accept_language)
     url = base_url + "data"
     if name == "datapackage.zip":
         return _file(opendata.datapackage_zip(data, sel, lang, url), "zip", "mc2cm-datapackage.zip")
@@ -97,7 +83,7 @@ async def api(request: Request) -> Response:
     name = str(request.path_params.get("name", ""))
     try:
         data = await run_in_threadpool(dataset)
-        return await run_in_threadpool(answer, data, name, _multi(request), request.headers.get("accept-language"),
+        return await run_in_threadpool(answer, data, name, query_lists(request), request.headers.get("accept-language"),
                                        str(request.base_url))
     except Exception:  # a clear answer, never a traceback
         log.exception("API request failed: %s", request.url.path)

@@ -21,25 +21,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from mc2cm.brief import render_brief
-from mc2cm.filters import Selection, choices, parse_query
+from mc2cm.filters import Selection
 from mc2cm.i18n import is_rtl, request_lang, t
 from mc2cm.loading import Dataset
 from mc2cm.opendata import data_version
 from mc2cm.pdf import PdfUnavailable, html_to_pdf
-from web.data import dataset
+from web.data import dataset, query_lists, read_view
 
 log = logging.getLogger(__name__)
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts"
 STATIC_ASSETS = "/app/static/vendor/"
-BRIEF_KEYS = frozenset({"lang", "area", "role", "country", "actor", "source", "q", "id"})
-
-
-def _params(request: Request) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        params.setdefault(key, []).append(value)
-    return params
 
 
 def _notice(lang: str, status: int, message: str) -> HTMLResponse:
@@ -51,19 +43,15 @@ def _notice(lang: str, status: int, message: str) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
-def read_view(data: Dataset, params: dict[str, list[str]], accept_language: str | None
-              ) -> tuple[Selection, str, list[str]]:
-    """The selection and language of a brief's URL, and what in it is not known."""
-    unknown = [key for key in params if key not in BRIEF_KEYS]
-    available = choices(data)
-    sel, lang, ignored = parse_query({k: v for k, v in params.items() if k in BRIEF_KEYS}, available)
-    if sel.id and sel.id not in available.ids:
-        ignored.append(f"id={sel.id}")
-    return sel, lang or request_lang(None, accept_language), [*unknown, *ignored]
+def _view(data: Dataset, params: dict[str, list[str]], accept_language: str | None
+          ) -> tuple[Selection, str, list[str]]:
+    """The brief's selection and language, and what in its URL is not known."""
+    sel, lang, unknown, ignored = read_view(data, params, accept_language)
+    return sel, lang, [*unknown, *ignored]
 
 
 def brief_html(data: Dataset, params: dict[str, list[str]], accept_language: str | None, base_url: str) -> Response:
-    sel, lang, ignored = read_view(data, params, accept_language)
+    sel, lang, ignored = _view(data, params, accept_language)
     if ignored:
         return _notice(lang, 400, t("brief.bad_request", lang, ignored=", ".join(ignored)))
     pdf_href = "/brief.pdf?" + urlencode(sel.to_query(lang), doseq=True)
@@ -85,7 +73,7 @@ def _pdf(fingerprint: str, sel: Selection, lang: str, base_url: str) -> bytes:
 
 
 def brief_pdf(data: Dataset, params: dict[str, list[str]], accept_language: str | None, base_url: str) -> Response:
-    sel, lang, ignored = read_view(data, params, accept_language)
+    sel, lang, ignored = _view(data, params, accept_language)
     if ignored:
         return _notice(lang, 400, t("brief.bad_request", lang, ignored=", ".join(ignored)))
     try:
@@ -102,7 +90,7 @@ async def brief(request: Request) -> Response:
     maker = brief_pdf if request.url.path.endswith(".pdf") else brief_html
     try:
         data = await run_in_threadpool(dataset)
-        return await run_in_threadpool(maker, data, _params(request), request.headers.get("accept-language"),
+        return await run_in_threadpool(maker, data, query_lists(request), request.headers.get("accept-language"),
                                        str(request.base_url))
     except Exception:  # a clear answer, never a traceback
         log.exception("brief failed: %s", request.url)

@@ -49,14 +49,6 @@ def store(votes_db: Path, url: str) -> SQLiteVoteStore:
     return store
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    made: list[BrowserContext] = []
-    yield made
-    for context in made:
-        context.close()
-
-
 def phone(browser: Browser, made: list[BrowserContext], *, js: bool = True, locale: str = "en-GB") -> Page:
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=js, locale=locale,
                                   extra_http_headers={"X-Forwarded-For": next(_ADDRESSES)})

@@ -84,14 +84,6 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    made: list[BrowserContext] = []
-    yield made
-    for context in made:
-        context.close()
-
-
 def _page(browser: Browser, made: list[BrowserContext], lang: str, width: int, height: int,
           touch: bool) -> Page:
     context = browser.new_context(viewport={"width": width, "height": height}, locale=lang,
