@@ -13,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
+from babel.dates import format_skeleton
+
 from mc2cm.bidi import LRI, PDI, RLI, bdi, isolate
-from mc2cm.i18n import RowLike, fmt_date, is_rtl, t, text
+from mc2cm.i18n import RowLike, babel_locale, fmt_date, is_rtl, t, text
 
 # Catalog keys of the labelled parts, in reading order.
 LABELS = {
@@ -43,7 +45,7 @@ class Citation:
 
 
 def _date(value: object, lang: str) -> str:
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and value == value:  # noqa: PLR0124 (NaT is not equal to itself)
         return fmt_date(value, lang)
     if isinstance(value, str) and value:
         try:
@@ -51,6 +53,34 @@ def _date(value: object, lang: str) -> str:
         except ValueError:
             return value
     return ""
+
+
+def estimate_text(value: object, lang: str) -> str:
+    """A curator's estimate of a date, written ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, in the reader's locale:
+    ``2019``, ``June 2019``, ``25 June 2019``. Anything else is shown as written; nothing gives ``""``."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    value = value.strip()
+    parts = value.split("-")
+    try:
+        numbers = [int(part) for part in parts]
+        if len(numbers) == 1:
+            return str(format_skeleton("y", dt.date(numbers[0], 1, 1), locale=babel_locale(lang)))
+        if len(numbers) == 2:
+            return str(format_skeleton("yMMMM", dt.date(numbers[0], numbers[1], 1), locale=babel_locale(lang)))
+        return fmt_date(dt.date.fromisoformat(value), lang)
+    except ValueError:
+        return value
+
+
+def source_date(source: RowLike, lang: str) -> str:
+    """The date a document gives itself; for a document the text does not date, "n.d." in the reader's
+    language, with the curator's estimate (``date_estimate``) beside it, labelled as an estimate."""
+    given = _date(source.get("date"), lang)
+    if given:
+        return given
+    estimate = estimate_text(source.get("date_estimate"), lang)
+    return t("citation.undated_estimate", lang, estimate=estimate) if estimate else t("citation.undated", lang)
 
 
 def locator(row: RowLike, lang: str) -> str:
@@ -73,7 +103,7 @@ def citation_for(row: RowLike, sources: object, lang: str) -> Citation:
         return Citation(
             lang=lang, title=title, original_title="" if lang == "ar" or original == title else original,
             file=str(source.get("file") or ""), publisher=text(source, "publisher", lang),
-            date=_date(source.get("date"), lang), locator=locator(row, lang),
+            date=source_date(source, lang), locator=locator(row, lang),
         )
     return Citation(lang=lang, title=source_id, original_title="", file="", publisher="", date="",
                     locator=locator(row, lang))

@@ -39,7 +39,39 @@ def test_title_is_in_the_readers_language(data: Dataset, lang: str) -> None:
     assert cited.title == source[f"title_{lang}"]
     assert cited.file == FILE
     assert cited.publisher == source[f"publisher_{lang}"]
-    assert "2019" in cited.date
+    # The summary carries no date of its own: cited as undated, the curator's estimate labelled as such.
+    assert cited.date == t("citation.undated_estimate", lang, estimate="2019")
+    assert cited.date.startswith(t("citation.undated", lang))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "21 September 2018"), ("fr", "21 septembre 2018"),
+                                                ("ar", "21 سبتمبر 2018")])
+def test_a_dated_document_is_cited_with_its_own_date(data: Dataset, lang: str, expected: str) -> None:
+    cited = citation_for({"source_id": "uclg-mewa-adana-2018", "source_locator": "x"}, data.sources, lang)
+    assert cited.date == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_an_undated_document_without_an_estimate_is_cited_as_undated(data: Dataset, lang: str) -> None:
+    cited = citation_for({"source_id": "red-cross-migration-networks", "source_locator": "x"}, data.sources, lang)
+    assert cited.date == t("citation.undated", lang)
+    assert (t("citation.date", lang), t("citation.undated", lang)) in cited.parts()
+
+
+@pytest.mark.parametrize(("value", "lang", "expected"), [
+    ("2019", "en", "2019"), ("2019-06", "en", "June 2019"), ("2019-06", "fr", "juin 2019"),
+    ("2019-06", "ar", "يونيو 2019"), ("2019-06-25", "en", "25 June 2019"), ("", "en", ""), (None, "en", ""),
+    ("about 2019", "en", "about 2019"),
+])
+def test_an_estimate_is_written_in_the_readers_locale(value: object, lang: str, expected: str) -> None:
+    assert citations.estimate_text(value, lang) == expected
+
+
+def test_control_a_given_date_wins_over_an_estimate() -> None:
+    sources = pd.DataFrame([{"id": "s", "date": "2019-06-25", "date_estimate": "2018"},
+                            {"id": "u", "date": None, "date_estimate": "2019-06"}]).set_index("id")
+    assert citation_for({"source_id": "s"}, sources, "en").date == "25 June 2019"
+    assert citation_for({"source_id": "u"}, sources, "en").date == "n.d. (curator's estimate: June 2019)"
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
