@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.keypoints import guiding_questions_section, key_concepts
 from components.layout import page_setup
 from components.overview import areas_of_work, event_facts, explore_links, key_figures, officials
 
@@ -12,4 +13,6 @@ event_facts(ui)
 key_figures(ui)
 areas_of_work(ui)
 explore_links(ui)
+key_concepts(ui)
+guiding_questions_section(ui)
 officials(ui)

@@ -7,6 +7,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
+from components.keypoints import remarks
 from components.layout import PAGES, UI, current_selection, params_for
 from mc2cm.i18n import fmt_date_range, fmt_number, label, text
 from mc2cm.mapping import area_colour
@@ -91,6 +92,8 @@ def officials(ui: UI) -> None:
     if table.empty:
         return
     with st.expander(ui.t("overview.officials")):
+        if not ui.data["remarks"].empty:
+            st.caption(ui.t("overview.remarks_note"))
         for session in ("opening", "concepts", "session_chair", "closing"):
             part = table[table["session"] == session].sort_values("position")
             if part.empty:
@@ -99,3 +102,4 @@ def officials(ui: UI) -> None:
             for _, person in part.iterrows():
                 st.markdown(f"- {escape_markdown(text(person, 'name', ui.lang))} — "
                             f"{escape_markdown(text(person, 'role', ui.lang))}")
+                remarks(str(person["id"]), ui)

@@ -18,7 +18,7 @@ from mc2cm.loading import Dataset
 PUBLIC_URL_ENV = "MC2CM_PUBLIC_URL"
 VIEW_PAGES = {"overview": "", "areas": "", "map": "map", "initiatives": "initiatives", "challenges": "challenges",
               "priorities": "challenges", "key_messages": "challenges", "cso_roles": "cso_roles",
-              "initiative": "initiatives"}
+              "initiative": "initiatives", "guiding_questions": ""}
 
 
 @dataclass(frozen=True)

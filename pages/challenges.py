@@ -5,6 +5,7 @@ import streamlit as st
 from components.cards import challenge_block, recommendation_line
 from components.charts import challenge_matrix_chart
 from components.filters import filter_panel
+from components.keypoints import points_section
 from components.layout import page_setup
 from mc2cm.filters import answers_to, describe, select_challenges, select_recommendations
 from mc2cm.plaintext import escape_markdown
@@ -29,3 +30,5 @@ if not unlinked.empty:
     st.subheader(ui.t("challenges.other_recs"))
     for _, rec in unlinked.iterrows():
         recommendation_line(rec, ui)
+points_section("consultative_body_finding", "challenges.consultative_intro", ui, sel.source)
+points_section("migrant_need", "challenges.needs_intro", ui, sel.source)

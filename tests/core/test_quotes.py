@@ -15,13 +15,22 @@ from pathlib import Path
 
 import pytest
 
+from mc2cm.schema import package_spec
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
-QUOTED_TABLES = ("initiatives", "challenges", "recommendations", "role_assessments", "frameworks")
+# Every table whose schema has a quote_ar column is checked; it must be at least these (issue 15, parts 2 and 5).
+EXPECTED_QUOTED = {"initiatives", "challenges", "recommendations", "role_assessments", "frameworks",
+                   "key_points", "guiding_questions", "remarks"}
+QUOTED_TABLES = tuple(t.name for t in package_spec(DATA).tables if t.has("quote_ar"))
 # Rows left without a quote, and why (a quote is never guessed). Empty: every row has one.
 KNOWN_GAPS: dict[str, set[str]] = {table: set() for table in QUOTED_TABLES}
 
 _SPACE = re.compile(r"\s+")
+
+
+def test_the_quoted_tables_are_found_from_the_schema() -> None:
+    assert set(QUOTED_TABLES) >= EXPECTED_QUOTED
 
 
 def normalise(text: str) -> str:
@@ -115,3 +124,18 @@ def test_control_a_missing_quote_is_reported_by_the_completeness_test() -> None:
     table_rows = rows("frameworks")
     emptied = [{**table_rows[0], "quote_ar": " "}, *table_rows[1:]]
     assert unexplained_gaps("frameworks", emptied) == {table_rows[0]["id"]}
+
+
+def test_control_a_new_table_quote_altered_is_caught() -> None:
+    """The new tables are checked like the others: one letter changed in a guiding question is caught."""
+    row = next(r for r in rows("guiding_questions") if r["id"] == "promising-consultation-mechanisms")
+    changed = {**row, "quote_ar": row["quote_ar"].replace("واعدة", "واعده", 1)}
+    assert misquoted([row]) == []
+    assert misquoted([changed]) == [row["id"]]
+
+
+def test_control_a_remark_quoted_from_the_wrong_document_is_caught() -> None:
+    remark = next(r for r in rows("remarks") if r["id"] == "aidi-opening-sfax-hosting-2011")
+    moved = {**remark, "source_id": "sfax-2019-background-paper"}
+    assert misquoted([remark]) == []
+    assert misquoted([moved]) == [remark["id"]]

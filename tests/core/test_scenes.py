@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_shipped_deck_follows_the_summary() -> None:
     scenes = deck(load_dataset(ROOT / "data"))
-    assert [s.view for s in scenes] == ["overview", "areas", "map", "challenges", "priorities", "key_messages"]
+    assert [s.view for s in scenes] == ["overview", "areas", "map", "challenges", "guiding_questions",
+                                        "guiding_questions", "priorities", "key_messages"]
     assert scene_index(scenes, "coordination-challenges") == 3
     assert scene_index(scenes, "nonsense") == 0
 
