@@ -5,7 +5,7 @@
 every response, guarded internal endpoints, static files sent as the brotli
 or gzip copies made at set-up, fonts a phone need not download left out
 and what a page will need announced early (``web/fonts.py``, ``web/startpage.py``), the light ballot page (``/ballot``),
-printable briefs (``/brief``, ``/brief.pdf``) and the open data API (``/api/v1/…``).
+printable briefs (``/brief``, ``/brief.pdf``), the source reader (``/sources``) and the open data API (``/api/v1/…``).
 """
 
 import os
@@ -22,6 +22,7 @@ from web.brief import brief
 from web.compress import PrecompressedStatic
 from web.fonts import LighterFonts
 from web.frontdoor import FrontDoor
+from web.sources import sources
 from web.startpage import LighterStartPage
 
 os.environ[FRONT_DOOR_ENV] = "1"  # pages can tell they are behind the front door (mc2cm.assets.front_door_active)
@@ -30,6 +31,7 @@ app = st.App(Path(__file__).with_name("app.py"),
              routes=[Route("/ballot", ballot, methods=["GET", "POST"]),  # the light ballot the QR code opens
                      Route("/brief", brief, methods=["GET"]),  # the brief of a view, to print (web/brief.py)
                      Route("/brief.pdf", brief, methods=["GET"]),  # the same brief as a PDF
+                     Route("/sources", sources, methods=["GET"]),  # the source documents, passage by passage
                      Route("/api/v1/{name}", api, methods=["GET"])],  # every view as data (web/api.py)
              middleware=[Middleware(FrontDoor), Middleware(LighterStartPage), Middleware(LighterFonts),
                          Middleware(PrecompressedStatic)])

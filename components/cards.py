@@ -12,13 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from components.layout import UI, params_for
-from mc2cm import citations
+from mc2cm import citations, reader
+from mc2cm.assets import front_door_active
 from mc2cm.bidi import bdi, isolate
 from mc2cm.colours import text_on
 from mc2cm.filters import Selection
 from mc2cm.i18n import join, label, text, text_list
 from mc2cm.mapping import area_colour
-from mc2cm.places import initiative_place
+from mc2cm.places import city_ids_of, initiative_place
 from mc2cm.plaintext import escape_markdown
 
 FORWARD = {False: ":material/arrow_forward:", True: ":material/arrow_back:"}  # "onward" points the way one reads
@@ -46,6 +47,28 @@ def place(row: pd.Series, ui: UI) -> str:
 def citation(row: pd.Series, ui: UI) -> citations.Citation:
     """Where ``row`` comes from, in the reader's language (:mod:`mc2cm.citations`)."""
     return citations.citation_for(row, ui.data.sources, ui.lang)
+
+
+def source_href(table: str, row: pd.Series, ui: UI) -> str:
+    """The row's passage in the source reader (``/sources``), or "" where that route is not served.
+
+    The reader is a route of the front door (serve.py), like ``/brief``: under a plain
+    ``streamlit run app.py`` it does not exist, so no link is shown rather than a dead one.
+    """
+    return reader.row_passage_url(table, row, ui.lang) if front_door_active() else ""
+
+
+def source_link(table: str, row: pd.Series, ui: UI) -> str:
+    """The passage link as HTML (for ``st.html`` blocks), or ""."""
+    href = source_href(table, row, ui)
+    return (f'<a class="mc2cm-source" href="{escape(href)}" target="_self" style="display:inline-block;min-height:24px;'
+            f'padding:2px 0;font-size:.875rem">{escape(ui.t("sources.open_passage"))}</a>' if href else "")
+
+
+def source_markdown(table: str, row: pd.Series, ui: UI) -> str:
+    """The passage link as Markdown (for captions), or ""."""
+    href = source_href(table, row, ui)
+    return f" · [{escape_markdown(ui.t('sources.open_passage'))}]({href})" if href else ""
 
 
 def names(row: pd.Series, base: str, ui: UI) -> str:
@@ -80,7 +103,7 @@ def initiative_cards(shown: pd.DataFrame, ui: UI, sel: Selection) -> None:
                 f"<h4>{escape(text(row, 'name', ui.lang))}</h4>"
                 f'<div class="mc2cm-muted">{bdi(place(row, ui))} · {escape(lead)}</div>'
                 f"<div>{chips(row['areas'], ui)}</div>"
-                f"<p>{escape(summary)}</p></div>"
+                f"<p>{escape(summary)}</p>{source_link('initiatives', row, ui)}</div>"
             )
             st.page_link("pages/initiatives.py", label=ui.t("initiatives.open"), icon=FORWARD[ui.rtl],
                          query_params=params_for(ui.lang, sel, id=str(initiative_id)))
@@ -114,6 +137,9 @@ def initiative_detail(row: pd.Series, ui: UI) -> None:
     left, right = st.columns(2)
     with left:
         _field(ui.t("detail.where"), place(row, ui))
+        for city_id in (c for c in city_ids_of(row) if c in ui.data.cities.index):  # each city's place page
+            st.page_link("pages/places.py", icon=":material/location_city:", query_params={"id": city_id, "lang": ui.lang},
+                         label=ui.t("places.open_named", place=text(ui.data.cities.loc[city_id], "name", ui.lang)))
         _field(ui.t("detail.lead"), names(row, "lead", ui))
         _field(ui.t("detail.partners"), names(row, "partners", ui))
         _field(ui.t("detail.actor"), label("actor_type", str(row["actor_type"]), ui.lang))
@@ -130,7 +156,7 @@ def initiative_detail(row: pd.Series, ui: UI) -> None:
         _field(ui.t("detail.figures"), text(row, "figures", ui.lang))
     st.markdown(f"**{ui.t('detail.cite')}**")
     cited = citation(row, ui)
-    st.html(citations.html(cited))
+    st.html(citations.html(cited) + source_link("initiatives", row, ui))
     with st.expander(ui.t("citation.copy")):
         st.code(citations.plain_text(cited), language=None, wrap_lines=True)
     if row.get("curator_note"):
@@ -142,7 +168,8 @@ def challenge_block(challenge: pd.Series, answers: pd.DataFrame, ui: UI) -> None
     with st.container(border=True):
         st.markdown(f"#### {escape_markdown(text(challenge, 'title', ui.lang))}")
         st.markdown(escape_markdown(text(challenge, "description", ui.lang)))
-        st.caption(escape_markdown(citations.short_text(citation(challenge, ui))))
+        st.caption(escape_markdown(citations.short_text(citation(challenge, ui)))
+                   + source_markdown("challenges", challenge, ui))
         if answers.empty:
             st.caption(ui.t("challenges.unanswered"))
         else:
@@ -150,10 +177,11 @@ def challenge_block(challenge: pd.Series, answers: pd.DataFrame, ui: UI) -> None
             for _, rec in answers.iterrows():
                 st.markdown(f"- **{escape_markdown(label('kind', str(rec['kind']), ui.lang))}** · "
                             f"{escape_markdown(isolate(text(rec, 'title', ui.lang)))}: "
-                            f"{escape_markdown(isolate(text(rec, 'text', ui.lang)))}")
+                            f"{escape_markdown(isolate(text(rec, 'text', ui.lang)))}"
+                            + source_markdown("recommendations", rec, ui))
 
 
 def recommendation_line(rec: pd.Series, ui: UI) -> None:
     st.markdown(f"- **{escape_markdown(isolate(text(rec, 'title', ui.lang)))}** — "
                 f"{escape_markdown(isolate(text(rec, 'text', ui.lang)))}")
-    st.caption(escape_markdown(citations.short_text(citation(rec, ui))))
+    st.caption(escape_markdown(citations.short_text(citation(rec, ui))) + source_markdown("recommendations", rec, ui))

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.cards import source_link
 from components.layout import UI, params_for
 from mc2cm.bidi import bdi
 from mc2cm.charts import Chart, challenge_matrix_view, role_balance_view
@@ -85,4 +86,4 @@ def role_texts(assessments: pd.DataFrame, initiatives: pd.DataFrame, ui: UI, sel
                     st.html(f'<div dir="{"rtl" if ui.rtl else "ltr"}" style="margin:.2rem 0">'
                             f'<span class="mc2cm-chip" style="background:{colour};color:{text_on(colour)}">'
                             f"{escape(label('theme', str(item['theme']), ui.lang))}</span> "
-                            f"{escape(text(item, 'text', ui.lang))}</div>")
+                            f"{escape(text(item, 'text', ui.lang))} {source_link('role_assessments', item, ui)}</div>")

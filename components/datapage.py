@@ -13,12 +13,15 @@ import streamlit as st
 
 from components.data import current_stamp, dataset
 from components.layout import UI
+from mc2cm.assets import front_door_active
+from mc2cm.citations import estimate_text
 from mc2cm.export import download_name, to_excel_csv, zip_tables
 from mc2cm.filters import Selection
 from mc2cm.i18n import fmt_date, fmt_moment, text
 from mc2cm.opendata import citation_text
 from mc2cm.plaintext import escape_markdown
 from mc2cm.problem_text import problem_message, severity_label
+from mc2cm.reader import document_url
 from mc2cm.site import export_site
 from mc2cm.titles import column_title, file_column_label
 from mc2cm.validation import Problem
@@ -26,16 +29,20 @@ from mc2cm.validation import Problem
 
 def source_documents(ui: UI) -> None:
     st.subheader(ui.t("data.sources"))
-    for _, source in ui.data.sources.iterrows():
+    for source_id, source in ui.data.sources.iterrows():
         with st.container(border=True):
             st.markdown(f"**{escape_markdown(text(source, 'title', ui.lang))}**")
             if ui.lang != "ar":
                 st.html(f'<div dir="rtl" lang="ar" style="text-align:right">{escape(str(source["title_ar"]))}</div>')
-            date = source["date"]
-            when = fmt_date(date, ui.lang) if date is not None and not pd.isna(date) else ui.t("data.undated")
+            date, estimate = source["date"], estimate_text(source.get("date_estimate"), ui.lang)
+            when = (fmt_date(date, ui.lang) if date is not None and not pd.isna(date)
+                    else ui.t("data.undated_estimate", estimate=estimate) if estimate else ui.t("data.undated"))
             st.caption(" · ".join(escape_markdown(part) for part in (text(source, "publisher", ui.lang), when,
                                                                      source["file"])))
             st.markdown(escape_markdown(text(source, "description", ui.lang)))
+            if front_door_active():  # the reader is a route of serve.py, as /brief is
+                st.markdown(f"[{escape_markdown(ui.t('sources.read_document'))}]"
+                            f"({document_url(str(source_id), ui.lang)})")
 
 
 def downloads(ui: UI, initiatives: pd.DataFrame, selection: Selection, caption: str) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import signed_in
-from components.cards import chips
+from components.cards import chips, source_link
 from components.charts import role_balance_figure
 from components.layout import UI, set_selection
 from components.map import map_view
@@ -18,6 +18,7 @@ from components.overview import WORKSHOP
 from mc2cm.assets import front_door_active
 from mc2cm.filters import Selection, choices, select_challenges, select_initiatives
 from mc2cm.i18n import LANGS, LANGUAGE_NAMES, fmt_date_range, fmt_number, join, label, text
+from mc2cm.keypoints import guiding_questions
 from mc2cm.metrics import areas
 from mc2cm.plaintext import escape_markdown
 from mc2cm.scenes import (
@@ -114,10 +115,10 @@ def _areas(ui: UI) -> None:
                  f"<ul class='mc2cm-big-list' style='font-size:26px'>{items}</ul></div>")
 
 
-def _numbered(frame: pd.DataFrame, ui: UI, body: str) -> None:
+def _numbered(frame: pd.DataFrame, ui: UI, body: str, table: str) -> None:
     items = "".join(f"<li><strong>{escape(text(row, 'title', ui.lang))}</strong>"
                     + (f"<br><span style='font-size:24px'>{escape(text(row, body, ui.lang))}</span>" if body else "")
-                    + "</li>" for _, row in frame.iterrows())
+                    + f" {source_link(table, row, ui)}</li>" for _, row in frame.iterrows())
     st.html(f'<ol class="mc2cm-big-list" dir="{"rtl" if ui.rtl else "ltr"}" style="font-size:30px">{items}</ol>')
 
 
@@ -133,20 +134,25 @@ def scene_body(scene: Scene, ui: UI) -> None:
             names = join((text(r, "name", ui.lang) for _, r in parts.elsewhere.iterrows()), ui.lang)
             st.caption(escape_markdown(f"{ui.t('map.elsewhere')}: {names}"))
     elif scene.view == "challenges":
-        _numbered(select_challenges(ui.data, sel), ui, "")
+        _numbered(select_challenges(ui.data, sel), ui, "", "challenges")
     elif scene.view in ("priorities", "key_messages"):
         kind = "priority" if scene.view == "priorities" else "key_message"
         recs = ui.data.recommendations
-        _numbered(recs[recs["kind"] == kind].sort_values("position"), ui, "" if scene.poll_id else "text")
+        _numbered(recs[recs["kind"] == kind].sort_values("position"), ui, "" if scene.poll_id else "text", "recommendations")
     elif scene.view == "cso_roles":
         role_balance_figure(ui.data.role_assessments, ui)
+    elif scene.view == "guiding_questions":
+        items = "".join(f"<li>{escape(text(row, 'text', ui.lang))} {source_link('guiding_questions', row, ui)}</li>"
+                        for _, row in guiding_questions(ui.data).iterrows())
+        st.html(f'<ol class="mc2cm-big-list" dir="{"rtl" if ui.rtl else "ltr"}" style="font-size:30px">{items}</ol>')
     elif scene.view in ("initiative", "initiatives"):
         shown = select_initiatives(ui.data, sel)
         if sel.id in shown.index:
             shown = shown.loc[[sel.id]]
         for _, row in shown.head(6).iterrows():
             st.html(f'<div class="mc2cm-card" dir="{"rtl" if ui.rtl else "ltr"}"><h4>{escape(text(row, "name", ui.lang))}'
-                    f"</h4>{chips(row['areas'], ui)}<p style='font-size:26px'>{escape(text(row, 'summary', ui.lang))}</p></div>")
+                    f"</h4>{chips(row['areas'], ui)}<p style='font-size:26px'>{escape(text(row, 'summary', ui.lang))}</p>"
+                    f"{source_link('initiatives', row, ui)}</div>")
     else:
         st.markdown(escape_markdown(label("scope", scene.view, ui.lang)))
 

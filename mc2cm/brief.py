@@ -13,8 +13,8 @@ every data string reaches it as a plain value.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -34,12 +34,13 @@ from mc2cm.filters import (
     select_initiatives,
     select_recommendations,
 )
-from mc2cm.i18n import fmt_date, is_rtl, join, label, t, text, text_list, tn
+from mc2cm.i18n import country_name, fmt_date, is_rtl, join, label, t, text, text_list, tn
 from mc2cm.loading import Dataset
 from mc2cm.mapping import area_colour, split_parts
 from mc2cm.metrics import initiatives_per_role
 from mc2cm.opendata import citation_text, data_version
-from mc2cm.places import initiative_place
+from mc2cm.places import compare_areas, compare_roles, document_paragraphs, initiative_place, place_summary
+from mc2cm.reader import row_passage_url
 from mc2cm.staticmap import static_map
 from mc2cm.templating import environment
 
@@ -67,6 +68,7 @@ class Layout:
     sections: frozenset[str] = SECTIONS
     all_roles_in_full: bool = False
     initiative_href: Callable[[str], str] | None = None  # the offline site links each initiative to its page
+    passage_href: Callable[[str, str, str], str] | None = None  # (table, row id, source id) → the offline reader's page
     nav: tuple[dict[str, str], ...] = ()  # the offline site's pages: label, href, current ("1" or "")
     languages: tuple[dict[str, str], ...] = ()  # the offline site's language switch: label, href, lang
     files: tuple[dict[str, str], ...] = ()  # the offline site's data files: label, href
@@ -87,6 +89,10 @@ class Footnotes:
     documents: list[dict[str, Any]] = field(default_factory=list)
     _numbers: dict[tuple[str, str], int] = field(default_factory=dict)
     _documents: dict[str, int] = field(default_factory=dict)
+    href: Callable[[str, pd.Series], str] | None = None  # a record's passage in the source reader
+
+    def passage(self, table: str, row: pd.Series) -> str:
+        return self.href(table, row) if self.href else ""
 
     def add(self, table: str, row: pd.Series, original: str) -> int:
         key = (table, str(row.get("id", "")))
@@ -101,7 +107,7 @@ class Footnotes:
                                    "publisher": cited.publisher, "date": cited.date})
         number = len(self.notes) + 1
         self.notes.append({"number": number, "document": self._documents[source_id], "locator": cited.locator,
-                           "original": original if self.lang != "ar" else ""})
+                           "original": original if self.lang != "ar" else "", "href": self.passage(table, row)})
         self._numbers[key] = number
         return number
 
@@ -205,14 +211,51 @@ def _roles(data: Dataset, sel: Selection, shown: pd.DataFrame, lang: str, notes:
     return {"table": table, "detail": detail}
 
 
+def _comparison(data: Dataset, ids: Sequence[str], lang: str) -> dict[str, Any]:
+    """Places side by side, as /places?compare=… shows them: what the documents hold for each, and its
+    initiatives by area of work (the schema's labels and colours) and by CSO role."""
+    paragraphs = document_paragraphs(data)
+    summaries = [place_summary(data, city_id, paragraphs) for city_id in ids]
+    areas, roles = compare_areas(data, ids), compare_roles(data, ids)
+    return {
+        "places": [{"name": text(data.cities.loc[s.city_id], "name", lang),
+                    "country": country_name(str(data.cities.at[s.city_id, "country_code"]), lang),
+                    "initiatives": len(s.initiatives), "events": len(s.events), "challenges": len(s.challenges),
+                    "sources": len(s.sources)} for s in summaries],
+        "areas": [{**_chips((str(code),), lang)[0], "counts": [int(v) for v in counts]}
+                  for code, counts in areas.iterrows()],
+        "roles": [{"label": text(data.cso_roles.loc[str(code)], "name", lang), "counts": [int(v) for v in counts]}
+                  for code, counts in roles.iterrows()],
+    }
+
+
+def _passage_href(lang: str, base_url: str, layout: Layout | None) -> Callable[[str, pd.Series], str] | None:
+    """How a footnote links to its passage: the offline copy's reader pages; else the server's ``/sources``,
+    absolute (a PDF or a saved page still leads there); with no address known, no link."""
+    if layout is not None and layout.passage_href is not None:
+        offline = layout.passage_href
+        return lambda table, row: offline(table, str(row.get("id") or row.name), str(row.get("source_id") or ""))
+    if base_url:
+        return lambda table, row: row_passage_url(table, row, lang, base_url)
+    return None
+
+
 def brief_context(data: Dataset, sel: Selection, lang: str, base_url: str,
-                  today: dt.date | None = None, layout: Layout | None = None) -> dict[str, Any]:
-    """Everything the brief template shows, as plain values (no HTML)."""
+                  today: dt.date | None = None, layout: Layout | None = None,
+                  compare: Sequence[str] = ()) -> dict[str, Any]:
+    """Everything the brief template shows, as plain values (no HTML).
+
+    ``compare`` (two to four city ids, :func:`mc2cm.places.parse_compare`): the brief of /places?compare=…,
+    the places side by side, then the initiatives at them, on a map of those places.
+    """
     layout = layout or Layout()
     shown = select_initiatives(data, sel)
     if sel.id:
         shown = shown[shown["id"] == sel.id]
-    notes = Footnotes(lang, data.sources)
+    if compare:
+        shown = shown[shown["city_ids"].map(lambda ids: bool(set(compare).intersection(ids)))]
+        layout = replace(layout, sections=layout.sections - {"challenges", "roles"})
+    notes = Footnotes(lang, data.sources, href=_passage_href(lang, base_url, layout))
     full = layout.full_texts or bool(sel.id)  # one initiative: its texts in full
     initiatives = _initiatives(data, shown, lang, notes, base_url, layout.initiative_href,
                                None if full else SUMMARY_LIMIT) if "initiatives" in layout.sections else []
@@ -221,10 +264,14 @@ def brief_context(data: Dataset, sel: Selection, lang: str, base_url: str,
     roles = _roles(data, sel, shown, lang, notes, layout.all_roles_in_full) if "roles" in layout.sections \
         else {"table": [], "detail": []}
     parts = split_parts(data.cities, shown)
+    if compare:  # the compared places only, not the other cities of a multi-city initiative
+        parts = replace(parts, markers=parts.markers[parts.markers["city_id"].isin(compare)].reset_index(drop=True))
     map_title = tn("brief.map_title", len(parts.markers), lang)
     svg = static_map(data.cities, parts, lang, map_title)
     version = data_version(data)
     view_params = {k: v if isinstance(v, str) else ",".join(v) for k, v in sel.to_query(lang).items()}
+    if compare:
+        view_params["compare"] = ",".join(compare)
     made_on = fmt_date(today or dt.datetime.now(dt.UTC).date(), lang)
     return {
         "lang": lang,
@@ -232,7 +279,9 @@ def brief_context(data: Dataset, sel: Selection, lang: str, base_url: str,
         "t": lambda key, **values: t(key, lang, **values),
         "tn": lambda key, n, **values: tn(key, n, lang, **values),
         "title": t("cite.dataset_title", lang),
-        "view": describe(sel, lang, data, len(shown)),
+        "view": t("places.compare_title", lang, places=join((text(data.cities.loc[c], "name", lang) for c in compare),
+                                                              lang)) if compare else describe(sel, lang, data, len(shown)),
+        "comparison": _comparison(data, compare, lang) if compare else None,
         "version": t("brief.version", lang, version=isolate(version.package), fingerprint=isolate(version.fingerprint),
                      date=fmt_date(version.updated, lang) if version.updated else ""),
         "made": t("brief.made", lang, date=made_on,
@@ -261,11 +310,12 @@ def brief_context(data: Dataset, sel: Selection, lang: str, base_url: str,
 
 
 def render_brief(data: Dataset, sel: Selection, lang: str, base_url: str, asset_base: str, *,
-                 pdf_href: str = "", today: dt.date | None = None, layout: Layout | None = None) -> str:
+                 pdf_href: str = "", today: dt.date | None = None, layout: Layout | None = None,
+                 compare: Sequence[str] = ()) -> str:
     """The brief as one HTML document.
 
     ``asset_base`` is where ``fonts/print.css`` is found (``/app/static/vendor/`` on the server,
     a ``file:`` or relative path for PDFs and the offline site); ``pdf_href`` links its PDF, if any.
     """
-    context = brief_context(data, sel, lang, base_url, today, layout)
+    context = brief_context(data, sel, lang, base_url, today, layout, compare)
     return TEMPLATES.get_template("brief.html").render(**context, asset_base=asset_base, pdf_href=pdf_href)

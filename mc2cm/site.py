@@ -6,6 +6,8 @@
 - ``DIR/<lang>/index.html``: the overview (the map and every initiative);
 - ``DIR/<lang>/initiatives/<id>.html``: each initiative, with its related challenges and roles;
 - ``DIR/<lang>/challenges.html``, ``cso_roles.html``, ``data.html``: the other pages;
+- ``DIR/<lang>/sources/``: the source reader, one page per document, every footnote's passage highlighted
+  when its link is followed (``:target``), and ``DIR/documents/`` the original files;
 - ``DIR/data/``: the Data Package (datapackage.json, the CSVs, README.md, CITATION.cff);
 - ``DIR/fonts/``: the print face, so Arabic looks the same on any machine;
 - and ``DIR.zip`` beside the folder.
@@ -28,9 +30,11 @@ from mc2cm.filters import Selection
 from mc2cm.i18n import LANGS, LANGUAGE_NAMES, is_rtl, t
 from mc2cm.loading import Dataset
 from mc2cm.opendata import datapackage_zip
+from mc2cm.reader import document_path, offline_pages, offline_passage_href
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts"
 FONT_FILES = ("print.css", "LICENSE-OFL-amiri.txt")
+READER_FONT = "amiri-arabic-400-normal.woff2"  # the source reader's Arabic face offline (copied with the amiri-* files)
 PAGES = ("index", "challenges", "cso_roles", "data")
 PAGE_TITLES = {"index": "page.overview", "challenges": "page.challenges", "cso_roles": "page.cso_roles",
                "data": "page.data"}
@@ -66,6 +70,7 @@ def _layout(data: Dataset, lang: str, page: str, depth: int) -> Layout:
     return Layout(sections=SECTIONS.get(page, frozenset({"initiatives", "challenges", "roles"})),
                   all_roles_in_full=page == "cso_roles",
                   initiative_href=lambda initiative_id: f"{up}initiatives/{initiative_id}.html",
+                  passage_href=lambda table, row_id, source_id: offline_passage_href(table, row_id, source_id, up),
                   nav=nav, languages=languages, files=files, full_texts=page != "index")
 
 
@@ -81,6 +86,23 @@ def _chooser(data: Dataset) -> str:
             "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;"
             "line-height:1.6}a{display:inline-block;min-height:24px;color:#005F92;font-weight:600}</style>"
             f"</head><body><h1>MC2CM</h1><ul>{links}</ul></body></html>")
+
+
+def _write_reader(data: Dataset, folder: Path, lang: str) -> int:
+    """The source reader offline: ``<lang>/sources/`` (the documents, each passage a ``:target``), the files
+    themselves in ``documents/``. Returns how many pages it wrote."""
+    documents = folder / "documents"
+    documents.mkdir(exist_ok=True)
+    for file in data.sources["file"]:
+        source = document_path(data.data_dir, str(file))
+        if source is not None:
+            shutil.copy2(source, documents / source.name)
+    pages = offline_pages(data.tables, data.data_dir, lang, document_href=lambda name: f"../../documents/{name}",
+                          font_url=f"../../fonts/{READER_FONT}")
+    (folder / lang / "sources").mkdir(parents=True, exist_ok=True)
+    for name, html in pages.items():
+        (folder / lang / "sources" / name).write_text(html, encoding="utf-8")
+    return len(pages)
 
 
 def export_site(data: Dataset, target: Path | str, base_url: str = "") -> SiteReport:
@@ -107,6 +129,7 @@ def export_site(data: Dataset, target: Path | str, base_url: str = "") -> SiteRe
                                 layout=_layout(data, lang, page, depth))
             path.write_text(html, encoding="utf-8")
             count += 1
+        count += _write_reader(data, folder, lang)
     zip_path = Path(shutil.make_archive(str(folder), "zip", root_dir=folder.parent, base_dir=folder.name))
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
     return SiteReport(folder, zip_path, count, size, zip_path.stat().st_size)

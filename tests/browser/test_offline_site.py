@@ -42,7 +42,8 @@ def broken_links(folder: Path) -> list[str]:
 def test_every_page_in_every_language_and_every_link_resolves(site: SiteReport) -> None:
     data = load_dataset(ROOT / "data")
     pages = sorted(site.folder.rglob("*.html"))
-    assert len(pages) == site.pages == 1 + len(LANGS) * (4 + len(data.initiatives))
+    reader = 1 + len(data.sources)  # <lang>/sources/: the documents' list and one page per document
+    assert len(pages) == site.pages == 1 + len(LANGS) * (4 + len(data.initiatives) + reader)
     assert sum(len(HREF.findall(p.read_text(encoding="utf-8"))) for p in pages) > 1000
     assert broken_links(site.folder) == []
 
