@@ -78,8 +78,8 @@ def make_large_dataset(target: Path, *, city_factor: int = 10, initiative_factor
             if k:
                 row["id"] = f"{initiative['id']}-i{k}"
                 _suffix(row, k, ("name_en", "name_fr", "name_ar"))
-            if row.get("city_id"):
-                row["city_id"] = copy_id[(initiative["city_id"], k % city_factor)]
+            if row.get("city_ids"):
+                row["city_ids"] = "|".join(copy_id[(city, k % city_factor)] for city in row["city_ids"].split("|"))
             out_initiatives.append(row)
     _write(target / "initiatives.csv", ini_header, out_initiatives)
 

@@ -27,6 +27,7 @@ from mc2cm.plaintext import escape_markdown
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("overview", "app.py", ":material/home:"),
     ("map", "pages/map.py", ":material/map:"),
+    ("places", "pages/places.py", ":material/location_city:"),
     ("initiatives", "pages/initiatives.py", ":material/diversity_3:"),
     ("challenges", "pages/challenges.py", ":material/hub:"),
     ("cso_roles", "pages/cso_roles.py", ":material/balance:"),

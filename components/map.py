@@ -30,8 +30,9 @@ from mc2cm.assets import ASSETS_FIX, missing_assets
 from mc2cm.bidi import bdi
 from mc2cm.colours import text_on
 from mc2cm.filters import Selection, select_initiatives
-from mc2cm.i18n import label, text
+from mc2cm.i18n import comma, country_name, label, text
 from mc2cm.mapping import MapParts, build_map, render_document
+from mc2cm.places import place_link
 from mc2cm.plaintext import escape_markdown
 from mc2cm.schema import current_package
 
@@ -115,12 +116,14 @@ def places_list(parts: MapParts, ui: UI, sel: Selection) -> None:
     entries = []
     for _, city in parts.markers.iterrows():
         ids = [str(i) for i in city["initiative_ids"]]
-        where = place(initiatives.loc[ids[0]], ui)  # type: ignore[arg-type]  # "Sfax, Tunisia", as cards write it
+        city_row = ui.data.cities.loc[str(city["city_id"])]  # "Sfax, Tunisia": the city, also for a multi-city initiative
+        where = comma((text(city_row, "name", ui.lang), country_name(str(city_row["country_code"]), ui.lang)), ui.lang)
         links = "".join(f'<li><a href="{escape(initiative_href(i, ui, sel))}">'
                         f'{bdi(text(initiatives.loc[i], "name", ui.lang))}</a></li>' for i in ids)
         count = escape(ui.tn("count.initiatives", len(ids)))
-        entry = (f'<li data-city="{escape(str(city["city_id"]))}"><strong>{bdi(where)}</strong> ({count})'
-                 f"<ul>{links}</ul></li>")
+        entry = (f'<li data-city="{escape(str(city["city_id"]))}"><strong>{bdi(where)}</strong> ({count}) · '
+                 f'<a href="{escape(place_link(str(city["city_id"]), ui.lang))}" target="_self">'
+                 f'{escape(ui.t("places.open_named", place=text(city_row, "name", ui.lang)))}</a><ul>{links}</ul></li>')
         entries.append((where.casefold(), entry))
     items = "".join(entry for _, entry in sorted(entries))
     with st.expander(ui.t("map.list_heading"), icon=":material/list:"):

@@ -299,3 +299,35 @@ def poll_results_table(options: list[tuple[str, str]], tally: dict[str, int], la
 def poll_results_view(options: list[tuple[str, str]], tally: dict[str, int], lang: str) -> Chart:
     return Chart(poll_results_chart(options, tally, lang), poll_results_summary(options, tally, lang),
                  poll_results_table(options, tally, lang))
+
+
+def place_areas_view(areas: pd.DataFrame, names: dict[str, str], lang: str) -> Chart:
+    """Places side by side (/places?compare=…): a bar per place, in segments per area of work (the schema's
+    colours), with its legend as text, one sentence and the same counts as a table.
+
+    ``areas``: area codes (rows) × place ids (columns) → initiatives (:func:`mc2cm.places.compare_areas`).
+    An initiative with two areas counts in both, so a bar can be longer than the place's count of initiatives.
+    """
+    colours = current_package().vocabulary("area")
+    places = [chart_label(names[c], 24) for c in areas.columns]
+    fig = go.Figure()
+    for area, counts in areas.iterrows():
+        fig.add_bar(y=places, x=[int(v) for v in counts], orientation="h", name=chart_label(label("area", str(area), lang)),
+                    marker_color=colours.colour(str(area)),
+                    customdata=[isolate(fmt_number(int(v), lang)) for v in counts],
+                    hovertemplate="%{y}<br>%{fullData.name}: %{customdata}<extra></extra>")
+    top = int(areas.sum(axis=0).max()) if not areas.empty else 1
+    fig.update_xaxes(range=[0, top + 0.5], tickvals=list(range(top + 1)),
+                     ticktext=[isolate(fmt_number(v, lang)) for v in range(top + 1)],
+                     title=isolate(t("places.compare_axis", lang)), autorange="reversed" if is_rtl(lang) else None)
+    fig.update_yaxes(autorange="reversed", side="right" if is_rtl(lang) else "left")
+    _layout(fig, lang, 120 + 60 * len(places))
+    fig.update_layout(showlegend=False, margin={"t": 10})
+    most = {c: str(areas[c].idxmax()) for c in areas.columns if int(areas[c].max())}
+    summary = " ".join(t("places.compare_most", lang, place=isolate(names[c]), area=label("area", a, lang))
+                       for c, a in most.items())
+    table = pd.DataFrame({t("detail.areas", lang): [label("area", str(a), lang) for a in areas.index],
+                          **{names[c]: [int(v) for v in areas[c]] for c in areas.columns}})
+    return Chart(fig, summary, table,
+                 legend=tuple((label("area", str(a), lang), colours.colour(str(a))) for a in areas.index),
+                 legend_title=t("detail.areas", lang))

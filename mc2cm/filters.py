@@ -20,7 +20,7 @@ from mc2cm.i18n import LANGS, country_name, label, normalise_lang, t, tn
 from mc2cm.loading import Dataset
 
 MULTI_KEYS = ("area", "role", "country", "actor", "source")
-KNOWN_KEYS = frozenset({"lang", *MULTI_KEYS, "q", "id", "view", "scene", "poll"})
+KNOWN_KEYS = frozenset({"lang", *MULTI_KEYS, "q", "id", "view", "scene", "poll", "compare"})
 MAX_QUERY_LENGTH = 200
 
 
@@ -209,15 +209,15 @@ def place_spellings(cities: pd.DataFrame) -> dict[str, tuple[str, ...]]:
 
 
 def initiative_countries(data: Dataset) -> pd.Series:
-    """Each initiative's country codes: its city's first, then its ``country_codes``."""
+    """Each initiative's country codes: its cities' first, then its ``country_codes``."""
     inits = data.initiatives
     if inits.empty:
         return pd.Series([], dtype=object)
-    city_country = inits["city_id"].map(data.cities["country_code"]) if not data.cities.empty else \
-        pd.Series(None, index=inits.index)
+    cities = data.cities
     codes = [
-        ((city,) if isinstance(city, str) and city else ()) + tuple(c for c in listed if c != city)
-        for city, listed in zip(city_country, inits["country_codes"], strict=True)
+        tuple(dict.fromkeys((*(str(cities.at[c, "country_code"]) for c in city_ids if c in cities.index),
+                             *listed)))
+        for city_ids, listed in zip(inits["city_ids"], inits["country_codes"], strict=True)
     ]
     return pd.Series(codes, index=inits.index, dtype=object)
 
@@ -250,21 +250,21 @@ def select_initiatives(data: Dataset, sel: Selection) -> pd.DataFrame:
 
 
 def place_names(data: Dataset, frame: pd.DataFrame) -> pd.Series:
-    """Each initiative's places as a searcher may type them: its city's names and aliases,
+    """Each initiative's places as a searcher may type them: its cities' names and aliases,
     and its countries' names, in every language."""
     cities = data.cities
     city_columns = [c for c in (*text_columns(["name"]), "aliases") if c in cities.columns]
 
-    def names(city_id: object, countries: tuple[str, ...]) -> tuple[str, ...]:
+    def names(city_ids: tuple[str, ...], countries: tuple[str, ...]) -> tuple[str, ...]:
         found: list[str] = []
-        if isinstance(city_id, str) and city_id in cities.index:
+        for city_id in (c for c in city_ids if c in cities.index):
             for column in city_columns:
                 value = cities.at[city_id, column]
                 found.extend(value if isinstance(value, tuple) else [str(value or "")])
         found.extend(country_name(code, lang) for code in countries for lang in LANGS)
         return tuple(found)
 
-    return pd.Series([names(c, k) for c, k in zip(frame["city_id"], frame["countries"], strict=True)],
+    return pd.Series([names(c, k) for c, k in zip(frame["city_ids"], frame["countries"], strict=True)],
                      index=frame.index, dtype=object)
 
 

@@ -28,8 +28,11 @@ from branca.element import Figure, MacroElement
 from jinja2 import Template
 
 from mc2cm import geo
+from mc2cm.assets import front_door_active
 from mc2cm.i18n import is_rtl, join, label, t, text
 from mc2cm.metrics import city_summary
+from mc2cm.places import place_link
+from mc2cm.reader import row_passage_url
 from mc2cm.schema import current_package
 
 STATIC_PREFIX = "/app/static/vendor"
@@ -165,8 +168,30 @@ class MarkerLayer(MacroElement):
                     });
                     add(entry, "br");
                     add(entry, "small", item.areas);
+                    if (item.source) {  // the passage in the source document (/sources)
+                        add(entry, "br");
+                        var passage = add(entry, "a", item.source.label);
+                        passage.setAttribute("href", item.source.href);
+                        passage.target = "_top";
+                        passage.style.fontSize = "smaller";
+                        passage.addEventListener("click", function (event) {
+                            if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+                            event.preventDefault();
+                            openInPlace(item.source.href);
+                        });
+                    }
                 });
                 if (content.more > 0) { add(list, "li", "+" + content.more); }
+                if (content.place) {  // the place page: what the documents say of this city
+                    var page = add(box, "a", content.place.label);
+                    page.setAttribute("href", content.place.href);
+                    page.target = "_top";
+                    page.addEventListener("click", function (event) {
+                        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+                        event.preventDefault();
+                        openInPlace(content.place.href);
+                    });
+                }
                 return box;
             }
             var layer = L.featureGroup().addTo(map);
@@ -252,13 +277,18 @@ def city_markers(parts: MapParts, cities: pd.DataFrame, initiatives: pd.DataFram
         items = []
         for initiative_id in ids[:POPUP_LIMIT]:
             row = initiatives.loc[initiative_id]
-            items.append({"title": text(row, "name", lang), "href": initiative_link(initiative_id, lang),
-                          "areas": join((label("area", a, lang) for a in row["areas"]), lang)})
+            item: dict[str, Any] = {"title": text(row, "name", lang), "href": initiative_link(initiative_id, lang),
+                                    "areas": join((label("area", a, lang) for a in row["areas"]), lang)}
+            if front_door_active():  # the passage in its source: /sources is a route of serve.py
+                item["source"] = {"label": t("sources.open_passage", lang),
+                                  "href": row_passage_url("initiatives", row, lang)}
+            items.append(item)
         markers.append({
             "lat": float(city["latitude"]), "lon": float(city["longitude"]),
             "radius": marker_radius(int(city["count"])), "colour": area_colour(city["area"]),
             "tooltip": f"{name} · {city['count']}",
-            "popup": {"name": name, "items": items, "more": max(len(ids) - POPUP_LIMIT, 0)},
+            "popup": {"name": name, "items": items, "more": max(len(ids) - POPUP_LIMIT, 0),
+                      "place": {"label": t("places.open", lang), "href": place_link(str(city["city_id"]), lang)}},
         })
     return markers
 

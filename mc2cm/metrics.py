@@ -63,9 +63,13 @@ def dominant_area(counts: Counter[str]) -> str:
 
 
 def city_summary(cities: pd.DataFrame, initiatives: pd.DataFrame) -> pd.DataFrame:
-    """One row per city that has initiatives: where, how many, which areas."""
+    """One row per city that has initiatives: where, how many, which areas.
+
+    An initiative the documents place in several cities (``city_ids``) counts at each of them.
+    """
     rows = []
-    grouped = initiatives[initiatives["city_id"] != ""].groupby("city_id", sort=True)
+    placed = initiatives.assign(city_id=initiatives["city_ids"]).explode("city_id")
+    grouped = placed[placed["city_id"].notna() & (placed["city_id"] != "")].groupby("city_id", sort=True)
     for city_id, group in grouped:
         if city_id not in cities.index:
             continue

@@ -19,9 +19,9 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -187,8 +187,17 @@ def _point(cities: pd.DataFrame, city_id: str) -> dict[str, object] | None:
     return {"type": "Point", "coordinates": [round(float(lon), 6), round(float(lat), 6)]}
 
 
+def _points(cities: pd.DataFrame, city_ids: Iterable[str]) -> dict[str, object] | None:
+    """One geometry for all of an initiative's cities: a Point for one, a MultiPoint for several."""
+    points = [p for p in (_point(cities, c) for c in city_ids) if p is not None]
+    if len(points) <= 1:
+        return points[0] if points else None
+    return {"type": "MultiPoint", "coordinates": [p["coordinates"] for p in points]}
+
+
 def to_geojson(data: Dataset, table: str, sel: Selection, lang: str, url: str) -> bytes:
-    """Cities as points (with how many initiatives of the view each holds), or one point per initiative at its city.
+    """Cities as points (with how many initiatives of the view each holds), or one feature per initiative at its
+    cities (a MultiPoint when the documents place it in several, so it stays one feature with one id).
 
     Initiatives with no city (national practice, networks) have no place to draw: ``meta.without_place`` lists them.
     """
@@ -198,8 +207,7 @@ def to_geojson(data: Dataset, table: str, sel: Selection, lang: str, url: str) -
     if table == "initiatives":
         frame = view(data, table, sel)
         for row in records(frame):
-            city_id = str(row.get("city_id") or "")
-            geometry = _point(cities, city_id)
+            geometry = _points(cities, cast("list[str]", row.get("city_ids") or []))
             if geometry is None:
                 without.append(str(row["id"]))
                 continue
@@ -207,7 +215,7 @@ def to_geojson(data: Dataset, table: str, sel: Selection, lang: str, url: str) -
         count = len(features)
     else:
         frame = view(data, "cities", sel)
-        held = view(data, "initiatives", sel)["city_id"].value_counts()
+        held = view(data, "initiatives", sel)["city_ids"].explode().value_counts()
         for row in records(frame):
             geometry = _point(cities, str(row["id"]))
             if geometry is None:

@@ -72,6 +72,7 @@ _KEYS: dict[tuple[str, str | None], str] = {
     ("list-item-pattern", "pattern"): "problem.list_item_pattern",
     ("scope-needs-city", None): "problem.scope_needs_city",
     ("scope-needs-place", None): "problem.scope_needs_place",
+    ("required-when", None): "problem.required_when",
     ("unknown-filter", None): "problem.unknown_filter",
     ("unknown-filter-value", None): "problem.unknown_filter_value",
     ("basemap-missing", None): "problem.basemap_missing",
@@ -82,6 +83,8 @@ _KEYS: dict[tuple[str, str | None], str] = {
     ("document-changed", None): "problem.document_changed",
     ("still-referenced", None): "problem.still_referenced",
     ("wrong-table", None): "problem.wrong_table",
+    ("renamed-column", None): "places.renamed_column",
+    ("renamed-column-both", None): "places.renamed_column_both",
 }
 _COUNTED = frozenset({"problem.note_decimal_comma", "problem.note_day_first", "problem.note_boolean"})
 _OUTSIDE_HINTS = {"swapped": "problem.outside_swapped", "in-country": "problem.outside_in",
@@ -127,6 +130,9 @@ def _values(problem: Problem, lang: str, spec: PackageSpec) -> dict[str, object]
     tspec = spec.table_for_file(problem.file)
     if tspec is not None and problem.column:
         values["title"] = column_title(tspec, problem.column, lang)
+    if tspec is not None and "old" in params and "new" in params:  # a column under its former name
+        values.update(old_title=column_title(tspec, str(params["old"]), lang),
+                      new_title=column_title(tspec, str(params["new"]), lang))
     columns = params.get("columns")
     if isinstance(columns, list | tuple):
         values["columns"] = join([str(c) for c in columns], lang)

@@ -7,7 +7,9 @@ Frictionless keeps and ignores:
 
 * ``mc2cm:list`` — the cell holds several values separated by ``|``;
 * ``mc2cm:items`` — what each list item must be: ``{"enum": [...]}``,
-  ``{"reference": "<table>"}`` (an ``id`` of that table) or ``{"pattern": "..."}``.
+  ``{"reference": "<table>"}`` (an ``id`` of that table) or ``{"pattern": "..."}``;
+* ``mc2cm:formerNames`` — names the column had before (``city_id`` for
+  ``city_ids``): a file still using one is read as the new column, with a note.
 
 A list column's item pattern needs no ``mc2cm:items`` when its Frictionless
 ``pattern`` has the usual list shape ``ITEM(\\|ITEM)*``: the item pattern is
@@ -56,6 +58,7 @@ class FieldSpec:
     item_reference: str | None = None
     item_pattern: str | None = None
     vocabulary: str | None = None  # ``mc2cm:vocabulary``: the labelled codes this column holds
+    former_names: tuple[str, ...] = ()  # ``mc2cm:formerNames``: what older files call this column
 
     @property
     def has_item_rules(self) -> bool:
@@ -251,6 +254,7 @@ def _field_spec(desc: dict[str, Any]) -> FieldSpec:
         item_reference=items.get("reference"),
         item_pattern=items.get("pattern") or (list_item_pattern(cons.get("pattern")) if is_list else None),
         vocabulary=desc.get("mc2cm:vocabulary"),
+        former_names=tuple(desc.get("mc2cm:formerNames", ())),
     )
 
 

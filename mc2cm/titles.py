@@ -25,7 +25,9 @@ def column_key(table: str, column: str) -> str:
 def title_keys(spec: PackageSpec) -> set[str]:
     """Every catalog key a title of ``spec`` is looked up by."""
     return ({table_key(tspec.name) for tspec in spec.tables}
-            | {column_key(tspec.name, f.name) for tspec in spec.tables for f in tspec.fields})
+            | {column_key(tspec.name, f.name) for tspec in spec.tables for f in tspec.fields}
+            # a file with a column's former name is told what that column was (validation: renamed-column)
+            | {column_key(tspec.name, old) for tspec in spec.tables for f in tspec.fields for old in f.former_names})
 
 
 def _known(key: str) -> bool:

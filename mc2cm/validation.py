@@ -154,27 +154,28 @@ def read_table(
     except CSVReadError as exc:
         return None, [Problem(file, exc.row, None, exc.code, exc.message)]
 
-    problems: list[Problem] = [Problem(file, None, None, "read-note", note, "info", params=params)
-                               for note, params in zip(read.notes, _read_note_params(read), strict=False)]
+    header, renamed = _former_names_read(spec, read)
+    problems: list[Problem] = [*(Problem(file, None, None, "read-note", note, "info", params=params)
+                                 for note, params in zip(read.notes, _read_note_params(read), strict=False)), *renamed]
     expected = spec.column_names
     seen: set[str] = set()
-    for name in read.header:
+    for name in header:
         if name in seen and name:  # nameless columns are judged by their cells below
             problems.append(Problem(file, 1, name, "duplicate-column",
                                     f"The column '{name}' appears twice in the header row. Delete one.",
                                     params={"column": name}))
         seen.add(name)
-    missing = [c for c in expected if c not in read.header]
+    missing = [c for c in expected if c not in header]
     for name in missing:
         problems.append(Problem(file, 1, name, "missing-column",
                                 f"The column '{name}' is missing from the header row. "
                                 "Add it (it may stay empty if it is optional).", params={"column": name}))
-    ignored = _unknown_columns(read.header, read.rows, expected)
+    ignored = _unknown_columns(header, read.rows, expected)
     for name in ignored:
         problems.append(Problem(file, 1, name or "(blank)", "unknown-column",
                                 _unknown_column_message(name, expected), "warning",
                                 params=_unknown_column_params(name, expected)))
-    known_order = [c for c in read.header if c in expected]
+    known_order = [c for c in header if c in expected]
     if strict_order and not missing and known_order != expected and len(known_order) == len(expected):
         problems.append(Problem(file, 1, None, "column-order",
                                 "The columns are not in the schema's order "
@@ -183,8 +184,8 @@ def read_table(
     if has_errors(problems):
         return None, problems
 
-    index = {name: i for i, name in enumerate(read.header)}
-    width = len(read.header)
+    index = {name: i for i, name in enumerate(header)}
+    width = len(header)
     date_columns = [index[f.name] for f in spec.fields if f.type == "date"]
     day_first = is_day_first_locale(read) or shows_day_first(
         record[i] for record in read.rows for i in date_columns if i < len(record))
@@ -224,6 +225,38 @@ def read_table(
                             params={"kind": f"rewrite-{kind}", "n": n})
                     for kind, n in sorted(rewritten.items()))
     return CheckedTable(spec, expected, rows, numbers, notes, ignored), problems
+
+
+def _former_names_read(spec: TableSpec, read: ReadTable) -> tuple[list[str], list[Problem]]:
+    """The header with each column's former name (``mc2cm:formerNames``) read as the column, and a note for each.
+
+    A spreadsheet saved before a column was renamed (``city_id``, now ``city_ids``) stays readable and
+    nothing in it is lost: the old cells are the new column's values, and a save through the app writes
+    the new name. A file holding both names, the old one with values, is an error: which to keep is the
+    staff member's call.
+    """
+    header = list(read.header)
+    problems: list[Problem] = []
+    for fspec in spec.fields:
+        for old in fspec.former_names:
+            if old not in header:
+                continue
+            if fspec.name not in header:
+                header[header.index(old)] = fspec.name
+                problems.append(Problem(spec.path, 1, fspec.name, "renamed-column",
+                                        f"The column '{old}' now has the name '{fspec.name}': its values were "
+                                        f"read as {fspec.name}. Rename the column in the header row, or save "
+                                        "through the app, which writes the new name.", "info",
+                                        params={"old": old, "new": fspec.name}))
+                continue
+            position = header.index(old)
+            if any(len(record) > position and record[position].strip() for record in read.rows):
+                problems.append(Problem(spec.path, 1, old, "renamed-column-both",
+                                        f"The file has both '{old}', the former name of '{fspec.name}', and "
+                                        f"'{fspec.name}'. Move the values of {old} into {fspec.name} (several "
+                                        f"separated by |), then delete the column {old}.",
+                                        params={"old": old, "new": fspec.name}))
+    return header, problems
 
 
 _REWRITE_NOTES = {
@@ -496,6 +529,7 @@ def cross_check(tables: Mapping[str, CheckedTable | None], spec: PackageSpec,
                                             params={"value": value, "target": target_title}))
         problems.extend(_list_item_problems(tspec, table, spec, tables, ids))
     problems.extend(_scope_rules(tables))
+    problems.extend(_required_when_rules(tables, spec))
     problems.extend(_scene_rules(tables, ids, spec))
     problems.extend(_geography(tables, basemap))
     if documents is not None:
@@ -604,15 +638,35 @@ def _scope_rules(tables: Mapping[str, CheckedTable | None]) -> list[Problem]:
         return []
     problems = []
     for row, number in zip(table.rows, table.row_numbers, strict=True):
-        scope, city = row.get("scope", ""), row.get("city_id", "")
+        scope, city = row.get("scope", ""), row.get("city_ids", "")
         if scope == "city" and not city:
-            problems.append(Problem("initiatives.csv", number, "city_id", "scope-needs-city",
-                                    "The scope is 'city' but no city_id is given. Give the city, "
+            problems.append(Problem("initiatives.csv", number, "city_ids", "scope-needs-city",
+                                    "The scope is 'city' but no city is given in city_ids. Give the city, "
                                     "or change the scope to national, regional or multi_country."))
         if scope and scope != "city" and not city and not row.get("country_codes") and not row.get("region_en"):
             problems.append(Problem("initiatives.csv", number, "region_en", "scope-needs-place",
                                     "Work that is not tied to one city needs country_codes or a region.",
                                     "warning"))
+    return problems
+
+
+def _required_when_rules(tables: Mapping[str, CheckedTable | None], spec: PackageSpec) -> list[Problem]:
+    """A column the schema marks ``mc2cm:requiredWhen`` (``{column: [values]}``) must be filled on those rows:
+    a key point of kind ``expected_result`` names the initiative it details, or no page would show it."""
+    problems = []
+    for tspec in spec.tables:
+        table = tables.get(tspec.name)
+        if table is None:
+            continue
+        for fdesc in tspec.descriptor.get("schema", {}).get("fields", []):
+            for column, values in dict(fdesc.get("mc2cm:requiredWhen", {})).items():
+                for row, number in zip(table.rows, table.row_numbers, strict=True):
+                    value = row.get(column, "")
+                    if value in values and not row.get(fdesc["name"], ""):
+                        problems.append(Problem(
+                            tspec.path, number, fdesc["name"], "required-when",
+                            f"{fdesc['name']} is required when {column} is '{value}'. Fill it in, or change {column}.",
+                            params={"field": fdesc["name"], "other": column, "value": value}))
     return problems
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.cards import initiative_cards, initiative_detail, initiative_table, paginate
 from components.filters import filter_panel
+from components.keypoints import initiative_points_section
 from components.layout import page_setup
 from components.related import back_link, related_panel
 from mc2cm.filters import describe, select_initiatives
@@ -14,6 +15,7 @@ sel = filter_panel(ui, keep_id=True, search_in_view=True)
 if sel.id and sel.id in ui.data.initiatives.index:
     back_link(ui, sel)
     initiative_detail(ui.data.initiatives.loc[sel.id], ui)
+    initiative_points_section(sel.id, ui)
     related_panel(sel.id, ui)
 else:
     if sel.id:

@@ -34,7 +34,7 @@ def _listed(body: str) -> dict[str, list[str]]:
     """City id -> the initiative ids its entry links to, in order."""
     listed: dict[str, list[str]] = {}
     for city, inner in re.findall(r'<li data-city="([^"]+)">(.*?)</ul></li>', body, flags=re.S):
-        hrefs = re.findall(r'<a href="([^"]+)"', inner)
+        hrefs = re.findall(r'<a href="([^"]+)"', inner.split("<ul>", 1)[1])  # the initiatives, not the place page
         listed[unescape(city)] = [parse_qs(urlparse(unescape(h)).query)["id"][0] for h in hrefs]
     return listed
 
@@ -61,6 +61,10 @@ def test_the_list_is_in_the_readers_language_and_keeps_the_filters() -> None:
     assert 'lang="ar"' in body
     assert "<bdi>بريثال، لبنان</bdi>" in body
     hrefs = [unescape(h) for h in re.findall(r'<a href="([^"]+)"', body)]
+    places = [h for h in hrefs if urlparse(h).path == "/places"]  # each city's place page, in the reader's language
+    assert len(places) == body.count("<li data-city=")
+    assert all(parse_qs(urlparse(h).query)["lang"] == ["ar"] for h in places)
+    hrefs = [h for h in hrefs if h not in places]
     assert hrefs
     for href in hrefs:
         query = parse_qs(urlparse(href).query)

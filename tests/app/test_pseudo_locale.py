@@ -26,7 +26,8 @@ from streamlit.testing.v1.element_tree import Block, ElementTree, Node
 
 from mc2cm import i18n
 from mc2cm.i18n import LANGS, LANGUAGE_NAMES, PSEUDO_CLOSE, PSEUDO_OPEN, babel_locale
-from mc2cm.loading import load_dataset
+from mc2cm.loading import Dataset, load_dataset
+from mc2cm.places import document_paragraphs, place_passages
 from mc2cm.schema import current_package
 from mc2cm.store import save_table
 from mc2cm.votes import OPEN, SQLiteVoteStore
@@ -67,7 +68,16 @@ def data_strings() -> tuple[str, ...]:
     for tspec in package.tables:
         found.update(x for x in (tspec.title, tspec.description, *(f.title for f in tspec.fields)) if x)
     found.update(LANGUAGE_NAMES.values())
+    found.update(document_sentences(data))
     return tuple(sorted(found, key=len, reverse=True))
+
+
+def document_sentences(data: Dataset) -> set[str]:
+    """The sentences of the source documents that /places quotes (the documents are data too)."""
+    paragraphs = document_paragraphs(data)
+    assert paragraphs
+    return {sentence.strip() for _, city in data.cities.iterrows() for passage in place_passages(city, paragraphs)
+            for sentence in "".join(piece for piece, _ in passage.excerpt()).split(" … ") if sentence.strip()}
 
 
 @cache
@@ -110,6 +120,7 @@ def residue(text: str, lang: str) -> list[str]:
 
 def _html_text(body: str) -> str:
     body = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", body)
+    body = re.sub(r"</?mark>", "", body)  # a highlight inside a sentence does not split it
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
@@ -223,6 +234,8 @@ def test_the_views_behind_the_first_one(pseudo: Path, tmp_path: Path, lang: str,
         "ballot": open_page("pages/vote.py", {"lang": lang, "poll": poll}),
         "facilitator": sign_in(open_page("pages/present.py", {"lang": lang, "scene": "recommendations"}), lang),
         "manage": sign_in(open_page("pages/manage.py", {"lang": lang}), lang),
+        "place": open_page("pages/places.py", {"lang": lang, "id": "tunis"}),
+        "comparison": open_page("pages/places.py", {"lang": lang, "compare": "athens,tunis"}),
     }
     assert len(views["manage"].tabs) >= 3  # signed in: the staff tabs are there
     assert {name: words_outside_catalogs(at, lang) for name, at in views.items()} == {name: [] for name in views}

@@ -76,7 +76,7 @@ def test_errors_of_the_whole_dataset_show_before_the_save_and_keep_it_off(data: 
     at = upload(at, "initiatives", "initiatives.csv", broken)
     assert "1 error to fix before this file can be saved" in texts(at, "error")
     [problems] = tables(at)[-1:]
-    assert problems[["file", "row", "column"]].to_numpy().tolist() == [["initiatives.csv", "2", "City (city_id)"]]
+    assert problems[["file", "row", "column"]].to_numpy().tolist() == [["initiatives.csv", "2", "Cities (city_ids)"]]
     assert "'nowhere' is not an id in cities.csv" in problems["problem"][0]
     assert save_button(at, "initiatives").disabled
     assert snapshot(data) == before
@@ -237,3 +237,18 @@ def test_control_without_the_tick_a_replacement_deletes_in_one_click(data: Path,
     assert not save_button(at, "initiatives").disabled
     save_button(at, "initiatives").click().run()
     assert ids_on_disk(data) == ["brital-response", "sfax-test"]  # red-cross-network gone, nobody asked
+
+
+def test_an_old_file_with_city_id_is_read_with_a_note(data: Path) -> None:
+    """An Excel copy from before city_id became city_ids (issue 15): read, a note says so, nothing is refused."""
+    header, *rows = lines(data, "initiatives")
+    old = header.replace(",city_ids,", ",city_id,") + "".join(rows).replace("Brital response", "Brital response (renamed)")
+    at = upload(staff(), "initiatives", "initiatives-2019.csv", old)
+    notes = " ".join(shown_text(c.value) for c in at.caption)
+    assert "The column 'city_id' (City) now has the name 'city_ids' (Cities)" in notes
+    assert texts(at, "error") == ""
+    assert not save_button(at, "initiatives").disabled
+    # Control: the file as it is now gets no such note.
+    at = upload(staff(), "initiatives", "initiatives.csv", header + "".join(rows).replace("Brital response",
+                                                                                          "Brital response (renamed)"))
+    assert "now has the name" not in " ".join(shown_text(c.value) for c in at.caption)

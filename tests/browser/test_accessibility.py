@@ -17,7 +17,8 @@ from tests.browser.accessibility import axe_violations
 from tests.browser.support import ROOT, wait_idle
 
 pytestmark = pytest.mark.browser
-QUERIES = {"initiatives": ["", "id=brital-syrian-displacement-response"], "vote": ["poll=top-three-priorities"]}
+QUERIES = {"initiatives": ["", "id=brital-syrian-displacement-response"], "vote": ["poll=top-three-priorities"],
+           "places": ["", "id=tunis", "compare=athens,tunis"]}
 PATHS = ["/", *(f"/{page.stem}" + (f"?{query}" if query else "")
                for page in sorted((ROOT / "pages").glob("*.py")) for query in QUERIES.get(page.stem, [""]))]
 WIDTHS = {"desktop": 1400, "phone": 390}

@@ -52,7 +52,7 @@ def test_a_broken_row_under_a_running_server_keeps_the_map_whole(tmp_path: Path,
         cells = [cell.strip() for cell in table.locator("td").all_inner_texts()]
         assert "initiatives.csv" in cells
         assert str(row) in cells
-        assert "City (city_id)" in cells
+        assert "Cities (city_ids)" in cells
 
 
 def test_control_a_first_start_on_the_broken_row_leaves_it_out(tmp_path: Path, new_page: Callable) -> None:  # type: ignore[type-arg]

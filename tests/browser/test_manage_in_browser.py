@@ -41,7 +41,7 @@ def new_initiative_csv(data_dir: Path) -> bytes:
     template = dict(rows[0])
     template.update({
         "id": "sousse-test-initiative", "name_en": "Sousse test initiative", "name_fr": "Initiative test de Sousse",
-        "name_ar": "مبادرة سوسة التجريبية", "city_id": "sousse", "scope": "city", "country_codes": "",
+        "name_ar": "مبادرة سوسة التجريبية", "city_ids": "sousse", "scope": "city", "country_codes": "",
         "region_en": "", "region_fr": "", "region_ar": "", "areas": "emergency_aid", "areas_basis": "curator",
         "curator_note": "Browser test row.", "year_start": "", "year_end": "",
     })

@@ -74,7 +74,7 @@ def test_the_problem_names_file_row_and_column(data_dir: Path) -> None:
     lastgood.load_serving(data_dir)
     row = break_city_reference(data_dir)
     problems = [p for p in lastgood.load_serving(data_dir).current_problems if p.severity == "error"]
-    assert [(p.file, p.row, p.column) for p in problems] == [("initiatives.csv", row, "city_id")]
+    assert [(p.file, p.row, p.column) for p in problems] == [("initiatives.csv", row, "city_ids")]
     assert "nadorr" in problems[0].message
 
 

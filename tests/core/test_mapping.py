@@ -56,7 +56,8 @@ def test_markers_and_elsewhere() -> None:
         "lat": 34.1167, "lon": 36.1167, "radius": marker_radius(1), "colour": "#D55E00",
         "tooltip": "Brital · 1",
         "popup": {"name": "Brital", "more": 0, "items": [
-            {"title": "Brital response", "href": initiative_link("brital-response", "en"), "areas": "Emergency aid"}]},
+            {"title": "Brital response", "href": initiative_link("brital-response", "en"), "areas": "Emergency aid"}],
+            "place": {"label": "What the documents say of this place", "href": "/places?id=brital&lang=en"}},
     }]
     assert list(parts.elsewhere["id"]) == ["red-cross-network"]
 

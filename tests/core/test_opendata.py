@@ -100,6 +100,7 @@ def test_csv_is_excel_ready(data: Dataset) -> None:
 
 
 def test_geojson_is_rfc7946_points_at_the_cities(data: Dataset) -> None:
+    """One feature per initiative: a Point at its city, a MultiPoint at each of several (``city_ids``)."""
     status, headers, raw = body(data, "initiatives.geojson")
     assert status == 200
     assert headers["content-type"].startswith("application/geo+json")
@@ -107,12 +108,19 @@ def test_geojson_is_rfc7946_points_at_the_cities(data: Dataset) -> None:
     assert doc["type"] == "FeatureCollection"
     assert "crs" not in doc
     assert doc["features"]
+    kinds = set()
     for feature in doc["features"]:
-        lon, lat = feature["geometry"]["coordinates"]
-        city = data.cities.loc[feature["properties"]["city_id"]]
-        assert (lat, lon) == (pytest.approx(city["latitude"]), pytest.approx(city["longitude"]))  # lon, lat order
-        assert -180 <= lon <= 180
-        assert -90 <= lat <= 90
+        geometry, cities = feature["geometry"], feature["properties"]["city_ids"]
+        kinds.add(geometry["type"])
+        points = [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"]
+        assert geometry["type"] == ("Point" if len(cities) == 1 else "MultiPoint")
+        assert len(points) == len(cities)
+        for (lon, lat), city_id in zip(points, cities, strict=True):
+            city = data.cities.loc[city_id]
+            assert (lat, lon) == (pytest.approx(city["latitude"]), pytest.approx(city["longitude"]))  # lon, lat order
+            assert -180 <= lon <= 180
+            assert -90 <= lat <= 90
+    assert kinds == {"Point", "MultiPoint"}
     # every initiative is a feature or listed as having no place
     assert len(doc["features"]) + len(doc["meta"]["without_place"]) == len(data.initiatives)
     assert "perco-european-red-cross-migration-platform" in doc["meta"]["without_place"]
@@ -122,8 +130,7 @@ def test_cities_geojson_counts_the_initiatives_of_the_view(data: Dataset) -> Non
     doc = json.loads(body(data, "cities.geojson", area="emergency_aid")[2])
     held = {f["id"]: f["properties"]["initiatives"] for f in doc["features"]}
     assert held["brital"] == 1
-    assert sum(held.values()) == sum(1 for c in select_initiatives(data, Selection(area=("emergency_aid",)))["city_id"]
-                                     if c)
+    assert sum(held.values()) == sum(len(c) for c in select_initiatives(data, Selection(area=("emergency_aid",)))["city_ids"])
 
 
 def test_xlsx_is_one_sheet_with_a_frozen_header_right_to_left_in_arabic(data: Dataset) -> None:

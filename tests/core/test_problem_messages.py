@@ -66,6 +66,10 @@ def broken_datasets(data: Path) -> list[dict[str, bytes | None]]:
         edited(data, cities, "sfax,Sfax", ",Sfax"),                                      # blank id
         edited(data, cities, header, header.replace(",curator_note", ",curator_notes")),  # unknown + missing column
         edited(data, cities, header, header + ",notes"),                                 # helper column
+        edited(data, "initiatives", ",city_ids,", ",city_id,"),                          # a column's former name
+        edited(data, "initiatives", ",city_ids,", ",city_ids,city_id,") | {              # former and new name
+            "initiatives": (data / "initiatives.csv").read_text(encoding="utf-8").replace(",city_ids,", ",city_ids,city_id,")
+            .replace(",brital,city,", ",brital,sfax,city,").replace(",,multi_country,", ",,,multi_country,").encode()},
         edited(data, "events", "2019-06-25", "31/02/2019"),                              # impossible date
         edited(data, "events", "2019-06-25", "03/04/2019"),                              # ambiguous date
         edited(data, "events", "2019-06-25", "a day"),                                   # not a date
@@ -110,7 +114,7 @@ def test_control_a_problem_without_values_keeps_its_english_and_is_caught(data: 
 
 
 def test_what_a_french_and_an_arabic_reader_see(data: Path) -> None:
-    files = edited(data, "initiatives", ",brital,city,", ",nowhere,city,")
+    files = edited(data, "events", "ورشة,sfax,", "ورشة,nowhere,")  # events.city_id: a foreign key
     [problem] = [p for p in validate_files(files, SPEC, None)[1] if p.severity == "error"]
     assert problem_message(problem, "fr", SPEC) == ("« nowhere » n'est pas un identifiant de cities.csv. Utilisez un "
                                                     "identifiant existant, ou ajoutez d'abord cette ligne à cities.csv.")

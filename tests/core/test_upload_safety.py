@@ -29,7 +29,7 @@ from mc2cm.validation import read_table, validate_files
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal"
 NEW_INITIATIVE = {"id": "sfax-test", "name_en": "Sfax test", "name_fr": "Test de Sfax", "name_ar": "تجربة صفاقس",
-                  "city_id": "sfax", "scope": "city", "actor_type": "municipality", "lead_en": "Municipality",
+                  "city_ids": "sfax", "scope": "city", "actor_type": "municipality", "lead_en": "Municipality",
                   "lead_fr": "Municipalité", "lead_ar": "البلدية", "areas": "emergency_aid", "areas_basis": "curator",
                   "summary_en": "Test.", "summary_fr": "Test.", "summary_ar": "تجربة.",
                   "source_id": "sfax-2019-summary", "source_locator": "Annex"}
@@ -303,10 +303,10 @@ def test_the_plan_checks_other_tables_and_numbers_rows_as_the_file_does(data: Pa
     assert new_table is not None
     plan = plan_save(data, "initiatives", new_table, current=(data / "initiatives.csv").read_bytes())
     assert [(p.file, p.row, p.column, p.code) for p in plan.errors] == [
-        ("initiatives.csv", 3, "city_id", "dangling-reference")]
+        ("initiatives.csv", 3, "city_ids", "unknown-list-item")]
     with pytest.raises(SaveRefused) as refused:
         save_table(data, "initiatives", uploaded.encode(), who="x")
-    assert [(p.row, p.code) for p in refused.value.problems] == [(3, "dangling-reference")]
+    assert [(p.row, p.code) for p in refused.value.problems] == [(3, "unknown-list-item")]
 
 
 def test_the_plan_catches_latin_where_arabic_was(data: Path) -> None:

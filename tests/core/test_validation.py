@@ -129,7 +129,7 @@ def test_dangling_reference(data: Path) -> None:
     rewrite(data / "initiatives.csv", "brital-response,Brital response,Réponse de Brital,مبادرة بريثال,brital",
             "brital-response,Brital response,Réponse de Brital,مبادرة بريثال,baalbek")
     problems = validate_dir(data)
-    assert ("initiatives.csv", 2, "city_id", "dangling-reference") in errors(problems)
+    assert ("initiatives.csv", 2, "city_ids", "unknown-list-item") in errors(problems)
     assert any("'baalbek' is not an id in cities.csv" in p.message for p in problems)
 
 
@@ -186,7 +186,7 @@ def test_unknown_and_missing_column(data: Path) -> None:
 
 def test_scope_city_needs_city(data: Path) -> None:
     rewrite(data / "initiatives.csv", "مبادرة بريثال,brital,city", "مبادرة بريثال,,city")
-    assert ("initiatives.csv", 2, "city_id", "scope-needs-city") in errors(validate_dir(data))
+    assert ("initiatives.csv", 2, "city_ids", "scope-needs-city") in errors(validate_dir(data))
 
 
 # --- the command line -----------------------------------------------------------

@@ -73,8 +73,9 @@ def extended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     field(descriptor, "role_assessments", "theme")["constraints"]["enum"].append("trust")
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     data = load_dataset(ROOT / "data")
-    lonely = data.initiatives.groupby("city_id").filter(lambda g: len(g) == 1)
-    lonely = lonely[lonely["city_id"] != ""]
+    at_city = data.initiatives.assign(city=data.initiatives["city_ids"]).explode("city")
+    lonely = at_city.dropna(subset=["city"]).groupby("city").filter(lambda g: len(g) == 1)
+    lonely = lonely[lonely["city_ids"].map(len) == 1]  # one initiative at one city: the marker is its colour
     rewrite_column(folder, "initiatives.csv", str(lonely.index[0]), "areas", "housing")
     rewrite_column(folder, "role_assessments.csv", str(data.role_assessments.index[0]), "theme", "trust")
     monkeypatch.setenv("MC2CM_DATA_DIR", str(folder))
@@ -98,7 +99,7 @@ def test_a_new_area_and_theme_need_a_schema_edit_only(extended: Path) -> None:
     assert initiatives_by_area(data.initiatives)["housing"] == 1
     # the map: the city whose one initiative is about housing is drawn in housing's colour, not "several areas"
     housing_rows = data.initiatives[data.initiatives["areas"].map(lambda a: "housing" in a)]
-    city = str(housing_rows["city_id"].iloc[0])
+    city = str(housing_rows["city_ids"].iloc[0][0])
     fmap, parts = build_map(data.cities, select_initiatives(data, Selection()), "en")
     assert parts.markers.set_index("city_id").at[city, "area"] == "housing"
     colours = {m["tooltip"].split(" ·")[0]: m["colour"] for m in document_markers(render_document(fmap))["markers"]}
