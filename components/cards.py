@@ -139,7 +139,8 @@ def initiative_detail(row: pd.Series, ui: UI) -> None:
         _field(ui.t("detail.where"), place(row, ui))
         for city_id in (c for c in city_ids_of(row) if c in ui.data.cities.index):  # each city's place page
             st.page_link("pages/places.py", icon=":material/location_city:", query_params={"id": city_id, "lang": ui.lang},
-                         label=ui.t("places.open_named", place=text(ui.data.cities.loc[city_id], "name", ui.lang)))
+                         label=ui.t("places.open_named",  # a page link's label is Markdown
+                                        place=escape_markdown(text(ui.data.cities.loc[city_id], "name", ui.lang))))
         _field(ui.t("detail.lead"), names(row, "lead", ui))
         _field(ui.t("detail.partners"), names(row, "partners", ui))
         _field(ui.t("detail.actor"), label("actor_type", str(row["actor_type"]), ui.lang))
