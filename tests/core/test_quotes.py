@@ -19,9 +19,10 @@ from mc2cm.schema import package_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
-# Every table whose schema has a quote_ar column is checked; it must be at least these (issue 15, parts 2 and 5).
+# Every table whose schema has a quote_ar column is checked; it must be at least these (issue 15, parts 2 and 5,
+# and the cited places, officials and events, so that their citations open a highlight too).
 EXPECTED_QUOTED = {"initiatives", "challenges", "recommendations", "role_assessments", "frameworks",
-                   "key_points", "guiding_questions", "remarks"}
+                   "key_points", "guiding_questions", "remarks", "events", "officials", "cities"}
 QUOTED_TABLES = tuple(t.name for t in package_spec(DATA).tables if t.has("quote_ar"))
 # Rows left without a quote, and why (a quote is never guessed). Empty: every row has one.
 KNOWN_GAPS: dict[str, set[str]] = {table: set() for table in QUOTED_TABLES}
@@ -139,3 +140,22 @@ def test_control_a_remark_quoted_from_the_wrong_document_is_caught() -> None:
     moved = {**remark, "source_id": "sfax-2019-background-paper"}
     assert misquoted([remark]) == []
     assert misquoted([moved]) == [remark["id"]]
+
+
+def test_control_an_official_quoted_with_a_misspelled_name_is_caught() -> None:
+    """The document spells the closing speaker 'لمنين' (for لمين): the quote keeps the typo, and a corrected one fails."""
+    row = next(r for r in rows("officials") if r["id"] == "lamine-abbad-closing")
+    corrected = {**row, "quote_ar": row["quote_ar"].replace("لمنين", "لمين", 1)}
+    assert "لمنين" in row["quote_ar"]
+    assert misquoted([row]) == []
+    assert misquoted([corrected]) == [row["id"]]
+
+
+def test_control_a_place_quoted_from_another_document_is_caught() -> None:
+    """Nador is named in the summary and in the news article; a city row's quote must come from the document it cites."""
+    nador = next(r for r in rows("cities") if r["id"] == "nador")
+    consultation = next(r for r in rows("events") if r["id"] == "asticude-nador-regional-consultation")
+    borrowed = {**nador, "quote_ar": consultation["quote_ar"]}
+    assert nador["source_id"] != consultation["source_id"]
+    assert misquoted([nador, consultation]) == []
+    assert misquoted([borrowed]) == [nador["id"]]

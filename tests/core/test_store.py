@@ -15,7 +15,7 @@ from mc2cm.store import SaveRefused, file_version, history, restore, save_table,
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal"
-NEW_CITY = "tunis,Tunis,Tunis,تونس,,TN,36.819,10.1658,true,sfax-2019-summary,Context,,,\n"
+NEW_CITY = "tunis,Tunis,Tunis,تونس,,TN,36.819,10.1658,true,sfax-2019-summary,Context,,,,\n"
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_valid_save_writes_backs_up_and_logs(data: Path) -> None:
 
 def test_invalid_save_is_refused_with_validator_messages(data: Path) -> None:
     before = (data / "cities.csv").read_bytes()
-    bad = before + b"tunis,Tunis,Tunis,,,TN,36.819,10.1658,true,sfax-2019-summary,Context,,,\n"
+    bad = before + b"tunis,Tunis,Tunis,,,TN,36.819,10.1658,true,sfax-2019-summary,Context,,,,\n"
     with pytest.raises(SaveRefused) as refused:
         save_table(data, "cities", bad, who="x")
     assert refused.value.code == "invalid"
@@ -195,7 +195,7 @@ class Race:
 def race(data: Path, tmp_path: Path, *, how: str, lock: str) -> Race:
     """Two processes save cities.csv at once, by ``import`` (command line) or as an ``editor``."""
     base = (data / "cities.csv").read_text(encoding="utf-8")
-    many = "".join(f"town-{i},Town {i},Ville {i},بلدة {i},,TN,34.{i:04d},10.1,true,sfax-2019-summary,Context,,,\n"
+    many = "".join(f"town-{i},Town {i},Ville {i},بلدة {i},,TN,34.{i:04d},10.1,true,sfax-2019-summary,Context,,,,\n"
                    for i in range(300))
     uploads = {"one": base + NEW_CITY, "two": base + many}
     meeting = tmp_path / "meeting"

@@ -264,8 +264,8 @@ def test_control_arabic_and_its_direction_marks_pass(data: Path) -> None:
                                               ("-2+3", "'-'"), ("@SUM(A1)", "'@'"), ("\tSfax", "a tab"),
                                               ("\r=1+1", "a carriage return"), ("  =1+1", "'='")])
 def test_formula_starts_in_text_cells_are_warned(data: Path, cell: str, shown: str) -> None:
-    rewrite(data / "cities.csv", "TN,34.7406,10.7603,true,sfax-2019-summary,Context,,,",
-            f'TN,34.7406,10.7603,true,sfax-2019-summary,Context,,,"{cell}"')
+    rewrite(data / "cities.csv", "TN,34.7406,10.7603,true,sfax-2019-summary,Context,,,,",
+            f'TN,34.7406,10.7603,true,sfax-2019-summary,Context,,,,"{cell}"')
     problems = validate_dir(data)
     assert warnings(problems) == [("cities.csv", 2, "curator_note", "formula-like")]
     assert errors(problems) == []
@@ -274,7 +274,7 @@ def test_formula_starts_in_text_cells_are_warned(data: Path, cell: str, shown: s
 
 def test_control_numbers_dates_and_plain_text_are_not_formulas(data: Path) -> None:
     rewrite(data / "cities.csv", "34.1167,36.1167", "-34.1167,-36.1167")  # negative coordinates are numbers
-    rewrite(data / "cities.csv", "sfax-2019-summary,Annex,,,", "sfax-2019-summary,Annex,,,Sfax = Safaqis - 2019 @MC2CM")
+    rewrite(data / "cities.csv", "sfax-2019-summary,Annex,,,,", "sfax-2019-summary,Annex,,,,Sfax = Safaqis - 2019 @MC2CM")
     problems = validate_dir(data)
     assert [p for p in problems if p.code == "formula-like"] == []
 

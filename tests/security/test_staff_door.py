@@ -12,8 +12,8 @@ from mc2cm.auth import BRAKE, SignInBrake
 from tests.app.test_manage import PASSWORD, open_manage
 from tests.app.test_manage import data as data  # noqa: PLC0414 - the staff page's fixture: a data copy and a password
 
-TUNIS = "tunis,Tunis,Tunis,تونس,,TN,36.819,10.1658,true,sfax-2019-summary,Context,,,\n"
-MONASTIR = "monastir,Monastir,Monastir,المنستير,,TN,35.7643,10.8113,true,sfax-2019-summary,Context,,,\n"
+TUNIS = "tunis,Tunis,Tunis,تونس,,TN,36.819,10.1658,true,sfax-2019-summary,Context,,,,\n"
+MONASTIR = "monastir,Monastir,Monastir,المنستير,,TN,35.7643,10.8113,true,sfax-2019-summary,Context,,,,\n"
 
 
 def attempt(at: AppTest, password: str) -> str:
