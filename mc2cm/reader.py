@@ -275,14 +275,19 @@ def inline_html(value: str, mark: tuple[int, int] | None = None,
     several (start, end, id), not overlapping, each its own ``<mark class="q" id=…>`` (the offline copy)."""
     styles = _styles(value)
     wanted = [(mark[0], mark[1], PASSAGE_ID, "")] if mark else [(a, b, i, "q") for a, b, i in sorted(marks)]
-    out, done = [], 0
+    out: list[str] = []
+    done, previous = 0, -1  # previous: where in ``out`` the last mark stands
     for first, last, target, css in wanted:
         start, end = max(done, first), min(len(value), last)
         if start >= end:
+            if previous >= 0:  # wholly inside the mark before: an anchor just before it, which CSS lights up
+                out.insert(previous, f'<span class="q-anchor" id="{escape(target)}"></span>')
+                previous += 1
             continue
         attributes = f' class="{css}"' if css else ""
-        out += [_runs(value[done:start], styles[done:start]),
-                f'<mark id="{escape(target)}"{attributes}>{_runs(value[start:end], styles[start:end])}</mark>']
+        out.append(_runs(value[done:start], styles[done:start]))
+        previous = len(out)
+        out.append(f'<mark id="{escape(target)}"{attributes}>{_runs(value[start:end], styles[start:end])}</mark>')
         done = end
     out.append(_runs(value[done:], styles[done:]))
     return "".join(out)
@@ -430,7 +435,8 @@ def render_blocks(document: Document, passage: Passage | None = None) -> Rendere
 
 def render_marked(document: Document, passages: Sequence[Passage]) -> str:
     """The document with several passages marked (the offline copy: one page per document, a ``:target``
-    highlight per quoted row). A passage that overlaps an earlier one is marked from where that ends."""
+    highlight per quoted row). A passage that overlaps an earlier one is marked from where that ends; one
+    wholly inside an earlier one gets an anchor just before that mark, and its link lights the whole mark."""
     return "\n".join(_group_html(g, passages) for g in _group(document.blocks))
 
 

@@ -278,3 +278,31 @@ def test_passage_url() -> None:
 def test_a_block_knows_its_place() -> None:
     block = Block("item", "- نص", 10, body=2)
     assert (block.end, block.plain) == (14, "نص")
+
+
+def _offline_ids(dataset) -> tuple[list[tuple[str, str]], dict[str, str]]:  # type: ignore[no-untyped-def]
+    pages = reader.offline_pages(dataset.tables, dataset.data_dir, "en", document_href=lambda name: name, font_url="")
+    return quoted_rows(), pages
+
+
+def test_every_quoted_row_has_its_target_in_the_offline_copy(dataset) -> None:  # type: ignore[no-untyped-def]
+    """A passage wholly inside another row's (e.g. a city named in an initiative's sentence) still has
+    its anchor, just before the mark that holds it, so the offline link lands there and lights it."""
+    rows, pages = _offline_ids(dataset)
+    missing = [(table, row["id"]) for table, row in rows
+               if f'id="{reader.offline_target(table, row["id"])}"' not in pages[f"{row['source_id']}.html"]]
+    assert len(rows) > 100
+    assert missing == []
+
+
+def test_control_without_the_anchor_the_covered_passages_lose_their_target(dataset, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    original = reader.inline_html
+
+    def without_anchors(value, mark=None, marks=()):  # type: ignore[no-untyped-def]
+        return re.sub(r'<span class="q-anchor" id="[^"]*"></span>', "", original(value, mark, marks))
+
+    monkeypatch.setattr(reader, "inline_html", without_anchors)
+    rows, pages = _offline_ids(dataset)
+    missing = [row["id"] for table, row in rows
+               if f'id="{reader.offline_target(table, row["id"])}"' not in pages[f"{row['source_id']}.html"]]
+    assert missing  # several city quotes sit inside an initiative's quoted sentence
