@@ -48,7 +48,7 @@ def test_fresh_sessions_from_one_client_get_a_burst_then_wait(votes: Path, monke
 def facilitator_panel() -> AppTest:
     """/present's poll scene, signed in as the facilitator."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params.update({"lang": "en", "scene": "recommendations"})
+    at.query_params.update({"lang": "en", "scene": "recommendations", "view": "presenter"})
     at.switch_page("pages/present.py").run()
     at.text_input(key="auth_name").set_value("Lina")
     at.text_input(key="auth_password").set_value("facilitator passphrase")

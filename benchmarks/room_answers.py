@@ -1,0 +1,239 @@
+"""Room burst for questions, upvotes and rankings (issue 16): phones over HTTP on the light ballot.
+
+``python -m benchmarks.room_answers [--phones 150] [--seconds 60] [--backend sqlite|postgresql]``
+
+N simulated phones (plain HTTP, standard library; own cookie and client address each, as in
+``benchmarks/room.py``) arrive evenly over the window. Each loads the questions poll, sends a
+question (the poll is switched to post-moderation, so it is shown at once), loads the page again,
+upvotes three questions it did not send (chosen at random among those shown), loads the ranking
+and ranks the five priorities in a random order. Five seeded questions make sure the first phones
+have three to upvote. Meanwhile a websocket session reruns the projector's poll scene every few
+seconds. At the end the store must hold exactly one post and one ranking per phone, and each
+post's upvotes must equal what the phones sent (PostgreSQL: a throwaway cluster from the harness).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from benchmarks.dataset import SHIPPED
+from benchmarks.room import BASELINE_RUNS, MAX_THREADS, REQUEST_TIMEOUT, THINK_SECONDS, Phone, PhoneError
+from benchmarks.server import ROOT, RssSampler, Server, streamlit_server
+from benchmarks.stats import latency_summary, median, ms, percentile, ratio
+from benchmarks.wsclient import Session
+
+QUESTIONS, RANKING = "questions-to-the-panel", "rank-the-priorities"
+SEEDS = 5
+_TOKEN = re.compile(r'name="token" value="([^"]*)"')
+_POST = re.compile(r'<li class="post" id="p-([0-9a-f]+)">')
+_RANK = re.compile(r'name="rank-([^"]+)"')
+
+
+def _page(poll: str) -> str:
+    return f"/ballot?{urlencode({'poll': poll, 'lang': 'en'})}"
+
+
+@dataclass
+class Visit:
+    """What one phone did, as the server confirmed it."""
+
+    phone: Phone
+    post: float | None = None  # POST the question + GET the page after it
+    upvotes: list[float] = field(default_factory=list)  # each POST + redirect GET
+    rank: float | None = None  # GET the ranking + POST + redirect GET
+    upvoted: list[str] = field(default_factory=list)
+    ranking: tuple[str, ...] = ()
+    error: str = ""
+
+
+def _post_and_follow(phone: Phone, poll: str, fields: list[tuple[str, str]], saved: str) -> tuple[float, str]:
+    status, location, _, post = phone.request("POST", _page(poll), urlencode(fields))
+    if status != 303 or f"saved={saved}" not in location:
+        raise PhoneError(f"{poll} answered {status} (location {location!r})")
+    status, _, text, get = phone.request("GET", "/ballot" + location.split("#")[0])
+    if status != 200:
+        raise PhoneError(f"page after the answer answered {status}")
+    return post + get, text
+
+
+def visit(record: Visit) -> Visit:
+    phone, rng = record.phone, random.Random(record.phone.index)  # a benchmark's choices, not a secret
+    step = "load"
+    try:
+        status, _, text, _ = phone.request("GET", _page(QUESTIONS))
+        token = _TOKEN.search(text)
+        if status != 200 or token is None or not phone.cookie:
+            raise PhoneError(f"questions answered {status}, form found {token is not None}")
+        shown_before = set(_POST.findall(text))
+        time.sleep(rng.uniform(*THINK_SECONDS))
+        step = "post"
+        record.post, text = _post_and_follow(phone, QUESTIONS, [("token", html.unescape(token[1])), ("action", "post"),
+                                                                ("text", f"Question {phone.index}: who funds it?")],
+                                             "post")
+        mine = set(_POST.findall(text)) - shown_before
+        others = [p for p in _POST.findall(text) if p not in mine]
+        step = "upvote"
+        for target in rng.sample(others, 3):
+            seconds, _ = _post_and_follow(phone, QUESTIONS, [("token", html.unescape(token[1])), ("action", "upvote"),
+                                                             ("post", target)], "vote")
+            record.upvotes.append(seconds)
+            record.upvoted.append(target)
+        time.sleep(rng.uniform(*THINK_SECONDS))
+        step = "rank"
+        status, _, text, get = phone.request("GET", _page(RANKING))
+        token, options = _TOKEN.search(text), [html.unescape(o) for o in _RANK.findall(text)]
+        if status != 200 or token is None or len(options) != 5:
+            raise PhoneError(f"ranking answered {status}")
+        order = tuple(rng.sample(options, len(options)))
+        seconds, _ = _post_and_follow(phone, RANKING, [("token", html.unescape(token[1])),
+                                                       *((f"rank-{o}", str(i)) for i, o in enumerate(order, 1))], "1")
+        record.rank, record.ranking = get + seconds, order
+    except (OSError, http.client.HTTPException, PhoneError, ValueError) as exc:
+        record.error = f"phone {phone.index} {step}: {type(exc).__name__}: {exc}"[:300]
+    return record
+
+
+async def _phones(port: int, count: int, seconds: float) -> list[Visit]:
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    pool = ThreadPoolExecutor(max_workers=min(count, MAX_THREADS), thread_name_prefix="phone")
+
+    async def arrive(record: Visit) -> Visit:
+        await asyncio.sleep(max(0.0, start + record.phone.index * seconds / count - loop.time()))
+        return await loop.run_in_executor(pool, visit, record)
+
+    records = [Visit(Phone(index=i, port=port)) for i in range(count)]
+    done = await asyncio.gather(*(arrive(r) for r in records))
+    pool.shutdown(wait=False)
+    return list(done)
+
+
+QUESTIONS_SCENE = ("present", "scene=questions-to-the-panel&lang=en")  # the projector's live top questions
+
+
+async def _rerun(session: Session, runs: list[float], errors: list[str]) -> None:
+    result = await session.run(*QUESTIONS_SCENE, timeout=REQUEST_TIMEOUT)
+    if result.ok:
+        runs.append(result.seconds)
+    else:
+        errors.append(f"projector: {result.error}"[:300])
+
+
+async def _room(server: Server, count: int, seconds: float, every: float) -> dict[str, Any]:
+    session = Session(server.ws_url)
+    await session.connect()
+    baseline: list[float] = []
+    during: list[float] = []
+    errors: list[str] = []
+    try:
+        await _rerun(session, [], errors)
+        for _ in range(BASELINE_RUNS):
+            await asyncio.sleep(every)
+            await _rerun(session, baseline, errors)
+        started = time.monotonic()
+        with RssSampler(server) as rss:
+            burst = asyncio.create_task(_phones(server.port, count, seconds))
+            while not burst.done():
+                await asyncio.wait({burst}, timeout=every)
+                if not burst.done():
+                    await _rerun(session, during, errors)
+            records = burst.result()
+        wall = time.monotonic() - started
+    finally:
+        await session.close()
+    return {"records": records, "baseline": baseline, "during": during, "projector_errors": errors, "wall": wall,
+            "rss_peak": rss.peak, "rss_start": rss.start}
+
+
+@contextmanager
+def _votes(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "postgresql":
+        from harness.postgres import temporary_postgres  # noqa: PLC0415
+
+        with temporary_postgres() as url:
+            yield url
+    else:
+        yield str(folder / f"answers-{secrets.token_hex(4)}.sqlite3")
+
+
+def room_answers(phones: int, seconds: float, backend: str) -> dict[str, Any]:
+    from mc2cm.voters import SECRET_ENV  # noqa: PLC0415
+    from mc2cm.votes import OPEN, POST, VOTES_ENV, open_vote_store  # noqa: PLC0415
+
+    every = min(3.0, max(0.5, seconds / 10))
+    with tempfile.TemporaryDirectory(prefix="mc2cm-room-answers-") as tmp, _votes(backend, Path(tmp)) as target:
+        store = open_vote_store(target, "benchmark")
+        for poll in (QUESTIONS, RANKING):
+            store.set_status(poll, OPEN)
+        store.set_moderation(QUESTIONS, POST)
+        seeds = [store.add_post(QUESTIONS, f"seed-{i}", f"Seeded question {i}").id for i in range(SEEDS)]
+        env = {VOTES_ENV: target, SECRET_ENV: secrets.token_hex(32), "MC2CM_SESSION": "benchmark"}
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            with streamlit_server(ROOT / "serve.py", SHIPPED, Path(tmp)) as server:
+                raw = asyncio.run(_room(server, phones, seconds, every))
+                server.check_alive()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        records: list[Visit] = raw["records"]
+        sent = Counter(p for r in records for p in r.upvoted)
+        posts = store.posts(QUESTIONS)
+        recorded = {p.id: p.upvotes for p in posts if p.upvotes}
+        rankings = sorted(c for _, c, _ in store.ballots(RANKING))
+        failed = [r.error for r in records if r.error]
+        exact = (len(posts) == phones + SEEDS and recorded == dict(sent)
+                 and rankings == sorted(r.ranking for r in records if r.ranking)
+                 and store.voters(QUESTIONS) == phones + SEEDS and store.voters(RANKING) == phones)
+        base_ms, during_ms = ms(median(raw["baseline"])), ms(median(raw["during"]))
+        return {
+            "backend": backend, "phones": phones, "seconds": seconds, "wall_seconds": round(raw["wall"], 1),
+            "post": latency_summary([r.post for r in records if r.post is not None]),
+            "upvote": latency_summary([s for r in records for s in r.upvotes]),
+            "rank": latency_summary([r.rank for r in records if r.rank is not None]),
+            "errors": len(failed), "error_samples": failed[:5],
+            "posts": len(posts), "upvotes_sent": sum(sent.values()), "upvotes_recorded": sum(recorded.values()),
+            "rankings": len(rankings), "counts_exact": exact, "seed_posts": len(seeds),
+            "projector": {"baseline_ms": base_ms, "during_ms": during_ms, "ratio": ratio(during_ms, base_ms),
+                          "during_p95_ms": ms(percentile(raw["during"], 95)), "runs_during": len(raw["during"]),
+                          "errors": raw["projector_errors"]},
+            "rss_start_mb": round(raw["rss_start"] / 1e6, 1), "rss_peak_mb": round(raw["rss_peak"] / 1e6, 1),
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phones", type=int, default=150)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    args = parser.parse_args(argv)
+    result = room_answers(args.phones, args.seconds, args.backend)
+    print(json.dumps(result, indent=1))
+    return 0 if result["errors"] == 0 and result["counts_exact"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
