@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from components.auth import signed_in
 from components.cards import chips, source_link
 from components.charts import role_balance_figure
 from components.layout import UI, set_selection
@@ -17,43 +16,73 @@ from components.map import map_view
 from components.overview import WORKSHOP
 from mc2cm.assets import front_door_active
 from mc2cm.filters import Selection, choices, select_challenges, select_initiatives
-from mc2cm.i18n import LANGS, LANGUAGE_NAMES, fmt_date_range, fmt_number, join, label, text
+from mc2cm.i18n import fmt_date_range, fmt_number, join, label, text
 from mc2cm.keypoints import guiding_questions
 from mc2cm.metrics import areas
 from mc2cm.plaintext import escape_markdown
+from mc2cm.presenter import FOLLOW_SECONDS, PUBLIC_BASE, shared_board
 from mc2cm.scenes import (
+    ROOM_RESULTS,
     Scene,
     deck,
     public_base_url,
     public_url,
     qr_png,
+    qr_scale,
+    qr_side_px,
     reachable_by_phones,
     scene_index,
     scene_selection,
 )
+from mc2cm.schema import current_package
 from mc2cm.votes import OPEN
 
-BASE_URL_KEY = "mc2cm_public_url"
+SEEN_KEY = "mc2cm_cue_seen"  # the presenter's last step this window followed
 
 
 def projector_style() -> None:
+    """The type scale of a 1080-line projection, read from the back of the room, all in near-black.
+
+    Title 60 px, key figures 96 px, subtitles 44 px, body 32 px, nothing under 28 px
+    (captions, chips, the address under the code), text #000 or #1a1a1a on white (17:1 and up).
+    Streamlit's chrome (header, sidebar, a chart's "as a table" fold) stays off the slide.
+    """
     st.html("""
 <style>
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
   header[data-testid="stHeader"] { display: none !important; }
   .stApp { background: #ffffff; color: #000000; }
-  [data-testid="stMain"] .block-container { max-width: 100%; padding: 1.2rem 2.5rem 3rem; }
-  [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label { font-size: 30px; line-height: 1.4; }
-  [data-testid="stMain"] h1 { font-size: 56px; font-weight: 800; }
-  [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 40px; font-weight: 700; }
-  [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 24px; color: #222; }
-  .mc2cm-big-list li { margin-bottom: .5rem; }
-  .mc2cm-card h4 { font-size: 34px !important; }
-  .mc2cm-card .mc2cm-muted { font-size: 26px !important; color: #111 !important; }
-  .mc2cm-chip { font-size: 22px !important; }
-  .st-key-clicker-extra { position: absolute; left: -10000px; }
-  [data-testid="stMetricValue"] { font-size: 64px; font-weight: 800; }
-  [data-testid="stMetricLabel"] p { font-size: 26px !important; }
+  [data-testid="stMain"] .block-container { max-width: 100%; padding: .5rem 2.5rem .5rem; }
+  [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label { font-size: 32px; line-height: 1.35;
+    color: #000000; }
+  [data-testid="stMain"] h1 { font-size: 60px; font-weight: 800; line-height: 1.15; padding: 0 0 .4rem; color: #000000; }
+  [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 44px; font-weight: 700; color: #000000; }
+  [data-testid="stMain"] [data-testid="stCaptionContainer"],
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 28px; color: #1a1a1a; }
+  [data-testid="stMain"] [data-testid="stExpander"] { display: none; }
+  [data-testid="stMain"] [data-testid="stCode"] pre, [data-testid="stMain"] [data-testid="stCode"] code {
+    font-size: 28px; color: #000000; background: #f4f4f4; white-space: pre-wrap; word-break: break-all; }
+  [data-testid="stMain"] .mc2cm-big-list > li { font-size: 36px; margin-bottom: .7rem; }
+  [data-testid="stMain"] .mc2cm-sentences > li { font-size: 32px; margin-bottom: .5rem; }  /* whole questions */
+  /* A citation stays on the slide (issue 15), secondary: regular weight, body size, dark blue (8.4:1). */
+  .mc2cm-source { font-size: 28px !important; font-weight: 400; color: #1a4d8f !important; }
+  .mc2cm-big-list .mc2cm-detail { font-size: 28px; color: #1a1a1a; }
+  .mc2cm-card { border-color: #8a8a8a !important; }
+  .mc2cm-card h4 { font-size: 36px !important; }
+  .mc2cm-card p { font-size: 28px !important; }
+  .mc2cm-card .mc2cm-muted { font-size: 28px !important; color: #1a1a1a !important; }
+  .mc2cm-chip { font-size: 28px !important; padding: .15rem .8rem !important; }
+  .mc2cm-legend { display: flex; flex-wrap: wrap; gap: .4rem 1.6rem; margin: .2rem 0 .6rem; padding: 0; list-style: none; }
+  [data-testid="stMain"] .mc2cm-legend li { display: inline-flex; align-items: center; gap: .5rem; margin: 0; font-size: 30px; }
+  .mc2cm-legend i { display: inline-block; width: 30px; height: 30px; border-radius: 50%; border: 2px solid #222222; }
+  .mc2cm-qr img { display: block; width: min(100%, var(--mc2cm-qr)); height: auto; image-rendering: pixelated; }
+  .mc2cm-slide-foot { display: flex; justify-content: space-between; gap: 1rem; font-size: 22px; color: #1a1a1a; }
+  .mc2cm-slide-foot a { color: #1a1a1a; }
+  .st-key-clicker-keys { position: absolute; left: -10000px; top: 0; }
+  .mc2cm-figures { display: flex; flex-wrap: wrap; gap: 1rem 3rem; margin: 1rem 0; }
+  .mc2cm-figures div { display: flex; flex-direction: column; }
+  .mc2cm-figures dd { order: 1; margin: 0; font-size: 120px; font-weight: 800; line-height: 1; color: #000000; }
+  .mc2cm-figures dt { order: 2; font-size: 32px; color: #000000; max-width: 14em; }
 </style>""")
 
 
@@ -61,30 +90,67 @@ def current_scene(scenes: list[Scene]) -> int:
     return scene_index(scenes, st.query_params.get("scene"))
 
 
-def _go(scenes: list[Scene], index: int) -> None:
+def unknown_scene_notice(scenes: list[Scene], ui: UI) -> None:
+    """A ?scene= that is not in the deck: say so, then show the first scene."""
+    asked = st.query_params.get("scene")
+    if asked and all(scene.id != asked for scene in scenes):
+        st.info(ui.t("present.unknown_scene", scene=escape_markdown(asked[:80])), icon=":material/help:")
+
+
+def go_to(scenes: list[Scene], index: int) -> None:
     index = max(0, min(index, len(scenes) - 1))
     st.query_params["scene"] = scenes[index].id
     set_selection(Selection())  # the scene's own filters apply, not the browsing ones
 
 
-def controls(scenes: list[Scene], index: int, ui: UI) -> None:
-    """Back and forward: buttons, arrow keys, and the Page Up/Down that clickers send."""
-    left, middle, right, lang_col = st.columns([1, 2, 1, 2])
+def clicker_keys(scenes: list[Scene], index: int, ui: UI) -> None:
+    """Arrow keys and a clicker's Page Up/Down step this window; no button shows on the slide.
+
+    They move this window only: the room's cue is the presenter view's (signed in).
+    """
     previous_key, next_key = ("Right", "Left") if ui.rtl else ("Left", "Right")
-    back, forward = (":material/arrow_forward:", ":material/arrow_back:") if ui.rtl else \
-        (":material/arrow_back:", ":material/arrow_forward:")
-    left.button(ui.t("present.previous"), key="prev", icon=back, shortcut=previous_key,
-                disabled=index == 0, on_click=_go, args=(scenes, index - 1), width="stretch")
-    right.button(ui.t("present.next"), key="next", icon=forward, shortcut=next_key,
-                 disabled=index >= len(scenes) - 1, on_click=_go, args=(scenes, index + 1), width="stretch")
-    with st.container(key="clicker-extra"):
-        st.button(ui.t("present.previous"), key="prev-page", shortcut="PageUp", on_click=_go, args=(scenes, index - 1))
-        st.button(ui.t("present.next"), key="next-page", shortcut="PageDown", on_click=_go, args=(scenes, index + 1))
-    middle.caption(ui.t("present.counter", n=index + 1, total=len(scenes)) + " · " + ui.t("present.keys"))
-    with lang_col:
-        links = " · ".join(f"[{LANGUAGE_NAMES[lang]}](?{urlencode({'scene': scenes[index].id, 'lang': lang})})"
-                           for lang in LANGS if lang != ui.lang)
-        st.markdown(links)
+    with st.container(key="clicker-keys"):
+        for key, shortcut, step in (("prev", previous_key, -1), ("next", next_key, 1),
+                                    ("prev-page", "PageUp", -1), ("next-page", "PageDown", 1)):
+            st.button(ui.t("present.previous" if step < 0 else "present.next"), key=key, shortcut=shortcut,
+                      disabled=not 0 <= index + step < len(scenes), on_click=go_to, args=(scenes, index + step))
+
+
+def follow_presenter(scenes: list[Scene]) -> None:
+    """Every second, ask which scene the presenter shows; move only when the presenter moved.
+
+    A fragment that draws nothing: the slide is left alone until the cue changes.
+    """
+
+    @st.fragment(run_every=FOLLOW_SECONDS)
+    def _follow() -> None:
+        cue = shared_board().cue()
+        if cue is None or cue.step == st.session_state.get(SEEN_KEY):
+            return
+        st.session_state[SEEN_KEY] = cue.step
+        target = scenes[scene_index(scenes, cue.scene_id)].id
+        if st.query_params.get("scene") != target:
+            go_to(scenes, scene_index(scenes, cue.scene_id))
+            st.rerun(scope="app")
+
+    _follow()
+
+
+def projected_scene(scenes: list[Scene]) -> int:
+    """The URL's scene; a window opened without one shows the presenter's current scene."""
+    cue = shared_board().cue()
+    if SEEN_KEY not in st.session_state:
+        st.session_state[SEEN_KEY] = cue.step if cue is not None else None
+        if cue is not None and not st.query_params.get("scene"):
+            return scene_index(scenes, cue.scene_id)
+    return current_scene(scenes)
+
+
+def key_figures(figures: tuple[tuple[str, int], ...], ui: UI) -> None:
+    """Key figures in the largest type on the slide (120 px): the figure shows first, what it counts under it."""
+    items = "".join(f"<div><dt>{escape(name)}</dt><dd>{escape(fmt_number(value, ui.lang))}</dd></div>"
+                    for name, value in figures)
+    st.html(f'<dl class="mc2cm-figures" dir="{"rtl" if ui.rtl else "ltr"}">{items}</dl>')
 
 
 def _overview(ui: UI) -> None:
@@ -97,10 +163,9 @@ def _overview(ui: UI) -> None:
         st.subheader(escape_markdown(" · ".join(part for part in (when, city) if part)))
         st.markdown(escape_markdown(text(event, "participants", ui.lang)))
         if not pd.isna(event["participants_min"]):
-            cols = st.columns(3)
-            cols[0].metric(ui.t("metric.participants"), fmt_number(int(event["participants_min"]), ui.lang))
-            cols[1].metric(ui.t("metric.initiatives"), fmt_number(len(ui.data.initiatives), ui.lang))
-            cols[2].metric(ui.t("metric.challenges"), fmt_number(len(ui.data.challenges), ui.lang))
+            key_figures(((ui.t("metric.participants"), int(event["participants_min"])),
+                         (ui.t("metric.initiatives"), len(ui.data.initiatives)),
+                         (ui.t("metric.challenges"), len(ui.data.challenges))), ui)
         st.caption(ui.t("overview.chatham"))
 
 
@@ -112,14 +177,23 @@ def _areas(ui: UI) -> None:
         named = initiatives[(initiatives["areas_basis"] == "document") & initiatives["areas"].map(lambda a, x=area: x in a)]
         items = "".join(f"<li>{escape(text(row, 'name', ui.lang))}</li>" for _, row in named.iterrows())
         col.html(f'<div class="mc2cm-card" dir="{"rtl" if ui.rtl else "ltr"}">{chips((area,), ui)}'
-                 f"<ul class='mc2cm-big-list' style='font-size:26px'>{items}</ul></div>")
+                 f"<ul class='mc2cm-big-list'>{items}</ul></div>")
 
 
 def _numbered(frame: pd.DataFrame, ui: UI, body: str, table: str) -> None:
     items = "".join(f"<li><strong>{escape(text(row, 'title', ui.lang))}</strong>"
-                    + (f"<br><span style='font-size:24px'>{escape(text(row, body, ui.lang))}</span>" if body else "")
+                    + (f"<br><span class='mc2cm-detail'>{escape(text(row, body, ui.lang))}</span>" if body else "")
                     + f" {source_link(table, row, ui)}</li>" for _, row in frame.iterrows())
-    st.html(f'<ol class="mc2cm-big-list" dir="{"rtl" if ui.rtl else "ltr"}" style="font-size:30px">{items}</ol>')
+    st.html(f'<ol class="mc2cm-big-list" dir="{"rtl" if ui.rtl else "ltr"}">{items}</ol>')
+
+
+def area_legend(ui: UI) -> None:
+    """What the map's colours mean, from the schema's area palette, large enough for the room."""
+    palette = current_package().vocabulary("area").palette()
+    keys = "".join(f'<li><i style="background:{colour}" aria-hidden="true"></i>{escape(label("area", area, ui.lang))}</li>'
+                   for area, colour in palette.items())
+    st.html(f'<ul class="mc2cm-legend" aria-label="{escape(ui.t("present.legend"))}" '
+            f'dir="{"rtl" if ui.rtl else "ltr"}">{keys}</ul>')
 
 
 def scene_body(scene: Scene, ui: UI) -> None:
@@ -129,7 +203,8 @@ def scene_body(scene: Scene, ui: UI) -> None:
     elif scene.view == "areas":
         _areas(ui)
     elif scene.view == "map":
-        parts = map_view(sel, ui, height=640)
+        area_legend(ui)
+        parts = map_view(sel, ui, height=580)
         if not parts.elsewhere.empty:
             names = join((text(r, "name", ui.lang) for _, r in parts.elsewhere.iterrows()), ui.lang)
             st.caption(escape_markdown(f"{ui.t('map.elsewhere')}: {names}"))
@@ -144,14 +219,14 @@ def scene_body(scene: Scene, ui: UI) -> None:
     elif scene.view == "guiding_questions":
         items = "".join(f"<li>{escape(text(row, 'text', ui.lang))} {source_link('guiding_questions', row, ui)}</li>"
                         for _, row in guiding_questions(ui.data).iterrows())
-        st.html(f'<ol class="mc2cm-big-list" dir="{"rtl" if ui.rtl else "ltr"}" style="font-size:30px">{items}</ol>')
+        st.html(f'<ol class="mc2cm-big-list mc2cm-sentences" dir="{"rtl" if ui.rtl else "ltr"}">{items}</ol>')
     elif scene.view in ("initiative", "initiatives"):
         shown = select_initiatives(ui.data, sel)
         if sel.id in shown.index:
             shown = shown.loc[[sel.id]]
         for _, row in shown.head(6).iterrows():
             st.html(f'<div class="mc2cm-card" dir="{"rtl" if ui.rtl else "ltr"}"><h4>{escape(text(row, "name", ui.lang))}'
-                    f"</h4>{chips(row['areas'], ui)}<p style='font-size:26px'>{escape(text(row, 'summary', ui.lang))}</p>"
+                    f"</h4>{chips(row['areas'], ui)}<p>{escape(text(row, 'summary', ui.lang))}</p>"
                     f"{source_link('initiatives', row, ui)}</div>")
     else:
         st.markdown(escape_markdown(label("scope", scene.view, ui.lang)))
@@ -164,9 +239,14 @@ def _request_url() -> str | None:
         return None
 
 
+def public_base(request_url: str | None = None) -> str:
+    """Typed in the presenter view (shared with the projector), else ``$MC2CM_PUBLIC_URL``, else this address."""
+    return public_base_url(shared_board().setting(PUBLIC_BASE) or None, request_url or _request_url())
+
+
 def qr_panel(scene: Scene, ui: UI) -> str:
-    """The QR code of the scene's public view, with the address written beside it."""
-    base = public_base_url(st.session_state.get(BASE_URL_KEY), _request_url())
+    """The QR code of the scene's public view, sized for the back row, with the address written under it."""
+    base = public_base()
     url = public_url(scene, base, light_ballot=front_door_active())
     if not reachable_by_phones(base):
         st.warning(ui.t("present.localhost"), icon=":material/wifi_off:")
@@ -178,49 +258,55 @@ def qr_panel(scene: Scene, ui: UI) -> str:
     else:
         caption = ui.t("present.scan")
     # An <img> with a text alternative (st.image writes none): what the code is for, and where it leads.
-    # PNG, lossless: JPEG blurs the modules.
-    png = base64.b64encode(qr_png(url)).decode("ascii")
-    st.html(f'<img src="data:image/png;base64,{png}" width="260" style="max-width:100%;image-rendering:pixelated"'
-            f' alt="{escape(f"{caption}: {url}")}">')
+    # PNG, lossless, drawn at least as large as shown: JPEG or upscaling blurs the modules.
+    side = qr_side_px()
+    png = base64.b64encode(qr_png(url, scale=qr_scale(url, side))).decode("ascii")
+    st.html(f'<div class="mc2cm-qr" style="--mc2cm-qr:{side}px"><img src="data:image/png;base64,{png}" '
+            f'width="{side}" height="{side}" data-testid="mc2cm-qr" alt="{escape(f"{caption}: {url}")}"></div>')
     st.caption(caption)
     st.code(url, language=None, wrap_lines=True)
     return url
 
 
-def facilitator_panel(scene: Scene, ui: UI) -> None:
-    from components.auth import sign_in_panel  # noqa: PLC0415 - only drawn on demand
-    from components.polls import poll_controls  # noqa: PLC0415
-
-    with st.expander(ui.t("present.facilitator"), expanded=False):
-        if scene.note(ui.lang):
-            st.markdown(f"**{ui.t('present.note')}**: {escape_markdown(scene.note(ui.lang))}")
-        st.text_input(ui.t("present.public_url"), key=BASE_URL_KEY, placeholder=public_base_url(None, _request_url()))
-        if scene.poll_id:
-            if signed_in():
-                poll_controls(scene.poll_id, ui)
-            else:
-                sign_in_panel(ui)
+def slide_foot(scenes: list[Scene], index: int, ui: UI) -> None:
+    """Where the talk stands, and a quiet link the facilitator opens on the laptop: the presenter view."""
+    query = urlencode({"view": "presenter", "scene": scenes[index].id, "lang": ui.lang})
+    st.html(f'<div class="mc2cm-slide-foot" dir="{"rtl" if ui.rtl else "ltr"}">'
+            f"<span>{escape(ui.t('present.counter', n=index + 1, total=len(scenes)))}</span>"
+            f'<a href="?{escape(query)}" target="_self" data-testid="mc2cm-presenter-link">'
+            f"{escape(ui.t('presenter.open'))}</a></div>")
 
 
 def presentation(ui: UI) -> None:
+    """The projector: the scene and nothing else, following the presenter view's scene."""
     scenes = deck(ui.data)
     if not scenes:
         st.info(ui.t("present.empty"))
         return
-    index = current_scene(scenes)
+    unknown_scene_notice(scenes, ui)
+    index = projected_scene(scenes)
     scene = scenes[index]
     if st.query_params.get("scene") != scene.id:
         st.query_params["scene"] = scene.id
-    controls(scenes, index, ui)
-    st.title(escape_markdown(scene.title(ui.lang)))
-    body, side = st.columns([3, 1])
+    clicker_keys(scenes, index, ui)
+    if scene.view == ROOM_RESULTS and scene.poll_id:  # the room's top answers to an earlier poll: no code to scan
+        from components.polls import live_results  # noqa: PLC0415
+
+        st.title(escape_markdown(scene.title(ui.lang)))
+        live_results(scene.poll_id, ui)
+        slide_foot(scenes, index, ui)
+        follow_presenter(scenes)
+        return
+    body, side = st.columns([11, 7], gap="large")  # the code from the top of the screen: the most room for it
     with side:
         qr_panel(scene, ui)
     with body:
+        st.title(escape_markdown(scene.title(ui.lang)))
         if scene.poll_id:
             from components.polls import live_results  # noqa: PLC0415
 
             live_results(scene.poll_id, ui)  # the options are the chart's rows
         else:
             scene_body(scene, ui)
-    facilitator_panel(scene, ui)
+    slide_foot(scenes, index, ui)
+    follow_presenter(scenes)

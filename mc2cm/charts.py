@@ -270,12 +270,12 @@ def poll_results_chart(options: list[tuple[str, str]], tally: dict[str, int], la
     values = [tally.get(value, 0) for value, _ in options]
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#0072B2",
                            text=[isolate(fmt_number(v, lang)) for v in values], textposition="outside",
-                           textfont={"size": 26}, cliponaxis=False))
+                           textfont={"size": 34, "color": "#000"}, cliponaxis=False))
     fig.update_yaxes(autorange="reversed", side="right" if is_rtl(lang) else "left",
-                     tickfont={"size": 22, "color": "#000"})
+                     tickfont={"size": 28, "color": "#000"})  # the projector's body size (README, presenting)
     fig.update_xaxes(visible=False, range=[0, max([*values, 1]) * 1.2], autorange="reversed" if is_rtl(lang) else None)
-    fig.update_layout(height=110 + 80 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      font={"family": FONT, "size": 22}, plot_bgcolor="white", paper_bgcolor="white")
+    fig.update_layout(height=110 + 96 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      font={"family": FONT, "size": 28}, plot_bgcolor="white", paper_bgcolor="white")
     return fig
 
 

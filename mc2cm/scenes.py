@@ -18,7 +18,8 @@ from mc2cm.loading import Dataset
 PUBLIC_URL_ENV = "MC2CM_PUBLIC_URL"
 VIEW_PAGES = {"overview": "", "areas": "", "map": "map", "initiatives": "initiatives", "challenges": "challenges",
               "priorities": "challenges", "key_messages": "challenges", "cso_roles": "cso_roles",
-              "initiative": "initiatives", "guiding_questions": ""}
+              "initiative": "initiatives", "guiding_questions": "", "room_results": ""}
+ROOM_RESULTS = "room_results"  # a later scene: the room's answers to an earlier poll, big, with no code to scan
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,38 @@ def public_url(scene: Scene, base: str, *, light_ballot: bool = True) -> str:
     return f"{base}/{path}" + (f"?{query}" if query else "")
 
 
+# Sizing the QR code for the back of the room (README, "Presenting with the room"):
+# - the back row of a 100-seat room (10 rows at about 1 m, 3 m to the first) sits about 13 m away;
+# - a room's screen is sized so its farthest viewer sits at most 6 screen heights away (the AV "6H"
+#   rule for general viewing): a 2.2 m high screen for 13 m;
+# - a QR code is read from about 10 times its width (the usual 10:1 rule for phone cameras).
+# So the code needs 13 m / 10 = 1.3 m, 0.59 of a 2.2 m screen height: 640 of 1080 projected pixels.
+QR_DESIGN_DISTANCE_M = 13.0
+SCREEN_HEIGHTS_TO_BACK_ROW = 6.0
+QR_READING_RATIO = 10.0
+PROJECTOR_LINES = 1080
+QR_BORDER = 2  # modules of quiet zone around the code
+
+
+def qr_side_px(distance_m: float = QR_DESIGN_DISTANCE_M, lines: int = PROJECTOR_LINES,
+               screen_heights: float = SCREEN_HEIGHTS_TO_BACK_ROW) -> int:
+    """The QR code's side in CSS pixels on a ``lines``-high projection, readable from ``distance_m``."""
+    screen_height_m = distance_m / screen_heights
+    return round(distance_m / QR_READING_RATIO / screen_height_m * lines)
+
+
+def qr_scale(payload: str, side_px: int) -> int:
+    """Pixels per module so the PNG is at least ``side_px`` wide (shown smaller, never blown up)."""
+    modules = int(segno.make(payload, error="m").symbol_size(border=QR_BORDER)[0])
+    return max(1, -(-side_px // modules))
+
+
+
+
 def qr_png(payload: str, scale: int = 8) -> bytes:
     """A QR code, made offline."""
     buffer = io.BytesIO()
-    segno.make(payload, error="m").save(buffer, kind="png", scale=scale, border=2, dark="#000000", light="#ffffff")
+    segno.make(payload, error="m").save(buffer, kind="png", scale=scale, border=QR_BORDER, dark="#000000", light="#ffffff")
     return buffer.getvalue()
 
 

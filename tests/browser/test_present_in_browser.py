@@ -28,13 +28,14 @@ def test_presenter_sees_votes_from_three_phones(tmp_path: Path, new_page) -> Non
     env = {"MC2CM_ADMIN_PASSWORD": PASSWORD, "MC2CM_VOTES_DB": str(tmp_path / "votes.sqlite3"),
            "MC2CM_PUBLIC_URL": "http://10.42.0.1:8501"}
     with streamlit_server(ROOT / "data", env=env) as url:
-        presenter = new_page(width=1600, height=1000).open(f"{url}/present?lang=en&scene=recommendations")
-        presenter.get_by_text("Facilitator").click()
-        presenter.get_by_label("Your name (for the change log)").fill("Lina")
-        presenter.get_by_label("Password", exact=True).fill(PASSWORD)
-        presenter.get_by_role("button", name="Sign in").click()
-        presenter.get_by_role("button", name="Open the poll").click()
-        wait_idle(presenter)
+        # The controls are in the presenter view (signed in); the projector shows the scene only.
+        controls = new_page(width=1440, height=900).open(f"{url}/present?view=presenter&lang=en&scene=recommendations")
+        controls.get_by_label("Your name (for the change log)").fill("Lina")
+        controls.get_by_label("Password", exact=True).fill(PASSWORD)
+        controls.get_by_role("button", name="Sign in").click()
+        controls.get_by_role("button", name="Open the poll").click()
+        wait_idle(controls)
+        presenter = new_page(width=1920, height=1080).open(f"{url}/present?lang=en&scene=recommendations")
         voters = presenter.get_by_test_id("mc2cm-voters")
         expect(voters).to_have_text("0 people answered", timeout=30_000)
         expect(presenter.get_by_text("http://10.42.0.1:8501/ballot?poll=top-three-priorities")).to_be_visible()

@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_shipped_deck_follows_the_summary() -> None:
     scenes = deck(load_dataset(ROOT / "data"))
     assert [s.view for s in scenes] == ["overview", "areas", "map", "challenges", "guiding_questions",
-                                        "guiding_questions", "priorities", "key_messages"]
+                                        "guiding_questions", "priorities", "key_messages",
+                                        "priorities", "key_messages", "priorities", "room_results", "overview"]
+    top = scenes[[s.id for s in scenes].index("room-top-ideas")]
+    assert top.poll_id == "ideas-for-the-priorities"  # the room's top 5 from the ideas scene just before
     assert scene_index(scenes, "coordination-challenges") == 3
     assert scene_index(scenes, "nonsense") == 0
 
