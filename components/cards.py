@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components.layout import UI, params_for
-from mc2cm import citations, reader
+from mc2cm import citations, reader, room_results
 from mc2cm.assets import front_door_active
 from mc2cm.bidi import bdi, isolate
 from mc2cm.colours import text_on
@@ -165,12 +165,25 @@ def initiative_detail(row: pd.Series, ui: UI) -> None:
             st.markdown(escape_markdown(row["curator_note"]))
 
 
+def room_lines(table: str, record_id: str, ui: UI) -> None:
+    """What live rooms said about a record (published poll results): marked as room input, apart from
+    the cited text, each session on its own line."""
+    shown = room_results.results_about(ui.data, table, record_id)
+    if shown.empty:
+        return
+    lines = "\n".join(f"- {escape_markdown(room_results.result_line(ui.data, row, ui.lang))}"
+                      for _, row in shown.iterrows())
+    st.markdown(f"**{escape_markdown(ui.t('room.heading'))}**\n\n{lines}")
+    st.caption(ui.t("room.note"))
+
+
 def challenge_block(challenge: pd.Series, answers: pd.DataFrame, ui: UI) -> None:
     with st.container(border=True):
         st.markdown(f"#### {escape_markdown(text(challenge, 'title', ui.lang))}")
         st.markdown(escape_markdown(text(challenge, "description", ui.lang)))
         st.caption(escape_markdown(citations.short_text(citation(challenge, ui)))
                    + source_markdown("challenges", challenge, ui))
+        room_lines("challenges", str(challenge.name), ui)
         if answers.empty:
             st.caption(ui.t("challenges.unanswered"))
         else:
@@ -180,9 +193,11 @@ def challenge_block(challenge: pd.Series, answers: pd.DataFrame, ui: UI) -> None
                             f"{escape_markdown(isolate(text(rec, 'title', ui.lang)))}: "
                             f"{escape_markdown(isolate(text(rec, 'text', ui.lang)))}"
                             + source_markdown("recommendations", rec, ui))
+                room_lines("recommendations", str(rec.name), ui)
 
 
 def recommendation_line(rec: pd.Series, ui: UI) -> None:
     st.markdown(f"- **{escape_markdown(isolate(text(rec, 'title', ui.lang)))}** — "
                 f"{escape_markdown(isolate(text(rec, 'text', ui.lang)))}")
     st.caption(escape_markdown(citations.short_text(citation(rec, ui))) + source_markdown("recommendations", rec, ui))
+    room_lines("recommendations", str(rec.name), ui)

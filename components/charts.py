@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.cards import source_link
+from components.cards import room_lines, source_link
 from components.layout import UI, params_for
 from mc2cm.bidi import bdi
 from mc2cm.charts import Chart, challenge_matrix_view, role_balance_view
@@ -76,6 +76,7 @@ def role_texts(assessments: pd.DataFrame, initiatives: pd.DataFrame, ui: UI, sel
             st.markdown(f"**{escape_markdown(text(role, 'name', ui.lang))}**")
             st.page_link("pages/initiatives.py", label=ui.t("roles.initiatives_playing", n=playing.get(str(role_id), 0)),
                          icon=":material/diversity_3:", query_params=params_for(ui.lang, sel.with_(role=(str(role_id),))))
+            room_lines("cso_roles", str(role_id), ui)
             for kind in ("strength", "weakness"):
                 rows = part[part["kind"] == kind]
                 if rows.empty:

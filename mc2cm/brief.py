@@ -41,6 +41,7 @@ from mc2cm.metrics import initiatives_per_role
 from mc2cm.opendata import citation_text, data_version
 from mc2cm.places import compare_areas, compare_roles, document_paragraphs, initiative_place, place_summary
 from mc2cm.reader import row_passage_url
+from mc2cm.room_results import result_line, results_about
 from mc2cm.staticmap import static_map
 from mc2cm.templating import environment
 
@@ -167,7 +168,8 @@ def _challenges(data: Dataset, sel: Selection, lang: str, notes: Footnotes,
             written.append({"ref": letters[rec_id], "kind": label("kind", str(rec["kind"]), lang),
                             "title": text(rec, "title", lang),
                             "text": shorten(text(rec, "text", lang), None if full else SHORT_LIMIT),
-                            "note": notes.add("recommendations", rec, str(rec.get("title_ar") or ""))})
+                            "note": notes.add("recommendations", rec, str(rec.get("title_ar") or "")),
+                            "room": room_lines(data, "recommendations", rec_id, lang)})
         return letters[rec_id]
 
     out = []
@@ -178,10 +180,15 @@ def _challenges(data: Dataset, sel: Selection, lang: str, notes: Footnotes,
         out.append({"title": text(row, "title", lang),
                     "description": shorten(text(row, "description", lang), None if full else SUMMARY_LIMIT)
                     if focused else "",
-                    "note": note, "answers": answers})
+                    "note": note, "answers": answers, "room": room_lines(data, "challenges", str(challenge_id), lang)})
     for rec_id, rec in recommendations.iterrows():
         recommendation(str(rec_id), rec)
     return out, written
+
+
+def room_lines(data: Dataset, table: str, record_id: str, lang: str) -> list[str]:
+    """What live rooms said about a record (published results, room input): one line per session and poll."""
+    return [result_line(data, row, lang) for _, row in results_about(data, table, record_id).iterrows()]
 
 
 def _roles(data: Dataset, sel: Selection, shown: pd.DataFrame, lang: str, notes: Footnotes,

@@ -276,8 +276,13 @@ def _readme(data: Dataset, sel: Selection, frames: Mapping[str, pd.DataFrame], l
     lines += ["| file | rows |", "|---|---|"]
     lines += [f"| {data.spec.table(name).path} | {len(frame)} |" for name, frame in frames.items()]
     lines += ["", "## How to cite", "", citation_text(data, lang, url), "",
-              ("Every row names its source document (`source_id`, see sources.csv) and the place in it "
-              "(`source_locator`)."), "", "Licence: CC-BY-4.0.", ""]
+              ("Every row of the curated tables names its source document (`source_id`, see sources.csv) and the place in it "
+              "(`source_locator`)."), ""]
+    room = [data.spec.table(name).path for name in frames if data.spec.table(name).room_input]
+    if room:  # published poll results: what a live room said, not what a document says
+        lines += [(f"{', '.join(room)}: room input (aggregated answers of a live session, no names); "
+                   "these rows cite no document."), ""]
+    lines += ["Licence: CC-BY-4.0.", ""]
     return "\n".join(lines)
 
 

@@ -103,6 +103,11 @@ class TableSpec:
     def has(self, name: str) -> bool:
         return name in self.column_names
 
+    @property
+    def room_input(self) -> bool:
+        """Rows a live room produced (published poll results): they cite no document and may be none yet."""
+        return self.descriptor.get("mc2cm:origin") == "room_input"
+
 
 @dataclass(frozen=True)
 class Term:

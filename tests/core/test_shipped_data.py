@@ -115,6 +115,8 @@ def test_validator_finds_no_error() -> None:
 def test_loaded_dataset_is_complete(data: Dataset) -> None:
     assert data.valid, [str(p) for p in data.problems if p.severity == "error"]
     for name, frame in data.tables.items():
+        if data.spec.table(name).room_input:
+            continue  # rows come from a live room session; none has run yet (see test_room_results)
         assert not frame.empty, f"{name} loaded empty"
 
 
