@@ -21,7 +21,7 @@ import re
 import secrets
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -163,32 +163,37 @@ async def _phones(port: int, count: int, seconds: float) -> list[Phone]:
     return phones
 
 
-async def _rerun(session: Session, runs: list[float], errors: list[str]) -> None:
-    result = await session.run(*PROJECTOR, timeout=REQUEST_TIMEOUT)
+async def _rerun(session: Session, runs: list[float], errors: list[str],
+                 projector: tuple[str, str] = PROJECTOR) -> None:
+    result = await session.run(*projector, timeout=REQUEST_TIMEOUT)
     if result.ok:
         runs.append(result.seconds)
     else:
         errors.append(f"projector: {result.error}"[:300])
 
 
-async def _room(server: Server, count: int, seconds: float, every: float) -> dict[str, Any]:
+async def _room(server: Server, count: int, seconds: float, every: float, *,
+                projector: tuple[str, str] = PROJECTOR,
+                arrivals: Callable[[int, int, float], Awaitable[list[Any]]] | None = None) -> dict[str, Any]:
+    """The projector's reruns before and during a burst of ``count`` phones (``arrivals``: this room's
+    phones by default; ``benchmarks/room_answers.py`` brings its own) over ``seconds``."""
     session = Session(server.ws_url)
     await session.connect()
     baseline: list[float] = []
     during: list[float] = []
     errors: list[str] = []
     try:
-        await _rerun(session, [], errors)  # warm-up
+        await _rerun(session, [], errors, projector)  # warm-up
         for _ in range(BASELINE_RUNS):
             await asyncio.sleep(every)
-            await _rerun(session, baseline, errors)
+            await _rerun(session, baseline, errors, projector)
         started = time.monotonic()
         with RssSampler(server) as rss:
-            burst = asyncio.create_task(_phones(server.port, count, seconds))
+            burst = asyncio.create_task((arrivals or _phones)(server.port, count, seconds))
             while not burst.done():
                 await asyncio.wait({burst}, timeout=every)
                 if not burst.done():
-                    await _rerun(session, during, errors)
+                    await _rerun(session, during, errors, projector)
             phones = burst.result()
         wall = time.monotonic() - started
     finally:

@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from benchmarks import room
 from benchmarks.dataset import SHIPPED
-from benchmarks.room import BASELINE_RUNS, MAX_THREADS, REQUEST_TIMEOUT, THINK_SECONDS, Phone, PhoneError
-from benchmarks.server import ROOT, RssSampler, Server, streamlit_server
+from benchmarks.room import MAX_THREADS, THINK_SECONDS, Phone, PhoneError
+from benchmarks.server import ROOT, Server, streamlit_server
 from benchmarks.stats import latency_summary, median, ms, percentile, ratio
-from benchmarks.wsclient import Session
 
 QUESTIONS, RANKING = "questions-to-the-panel", "rank-the-priorities"
 SEEDS = 5
@@ -130,38 +130,11 @@ async def _phones(port: int, count: int, seconds: float) -> list[Visit]:
 QUESTIONS_SCENE = ("present", "scene=questions-to-the-panel&lang=en")  # the projector's live top questions
 
 
-async def _rerun(session: Session, runs: list[float], errors: list[str]) -> None:
-    result = await session.run(*QUESTIONS_SCENE, timeout=REQUEST_TIMEOUT)
-    if result.ok:
-        runs.append(result.seconds)
-    else:
-        errors.append(f"projector: {result.error}"[:300])
-
-
 async def _room(server: Server, count: int, seconds: float, every: float) -> dict[str, Any]:
-    session = Session(server.ws_url)
-    await session.connect()
-    baseline: list[float] = []
-    during: list[float] = []
-    errors: list[str] = []
-    try:
-        await _rerun(session, [], errors)
-        for _ in range(BASELINE_RUNS):
-            await asyncio.sleep(every)
-            await _rerun(session, baseline, errors)
-        started = time.monotonic()
-        with RssSampler(server) as rss:
-            burst = asyncio.create_task(_phones(server.port, count, seconds))
-            while not burst.done():
-                await asyncio.wait({burst}, timeout=every)
-                if not burst.done():
-                    await _rerun(session, during, errors)
-            records = burst.result()
-        wall = time.monotonic() - started
-    finally:
-        await session.close()
-    return {"records": records, "baseline": baseline, "during": during, "projector_errors": errors, "wall": wall,
-            "rss_peak": rss.peak, "rss_start": rss.start}
+    """The room burst's projector measurement (``benchmarks/room.py``) with these phones and the questions scene."""
+    raw = await room._room(server, count, seconds, every, projector=QUESTIONS_SCENE, arrivals=_phones)
+    raw["records"] = raw.pop("phones")
+    return raw
 
 
 @contextmanager
