@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, FrameLocator, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from harness import server as harness
@@ -122,3 +123,25 @@ def screenshot(page: Page, name: str) -> Path:
 def copy_data(target: Path) -> Path:
     shutil.copytree(ROOT / "data", target)
     return target
+
+
+# Folium fits the map to its markers just after load, and Leaflet may animate that zoom: a marker
+# measured or tapped then is half its size, or somewhere else. Wait until the markers stand still.
+_MARKER_STILL = """(marker) => new Promise((done) => {
+    const before = marker.getBoundingClientRect();
+    setTimeout(() => {
+        const after = marker.getBoundingClientRect();
+        done(!marker.closest('.leaflet-zoom-anim') && before.x === after.x && before.y === after.y
+             && before.width === after.width);
+    }, 300);
+})"""
+
+
+def wait_map_settled(frame: FrameLocator, marker: str = "path.leaflet-interactive", timeout: float = 30.0) -> None:
+    """Return once the map's first marker has kept its place and size for 300 ms (a wait, not a check)."""
+    deadline = time.monotonic() + timeout
+    first = frame.locator(marker).first
+    first.wait_for(timeout=timeout * 1000)
+    while not first.evaluate(_MARKER_STILL):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the map's markers were still moving after {timeout:.0f} s")

@@ -15,7 +15,7 @@ from mc2cm.filters import Selection, select_initiatives
 from mc2cm.i18n import label, t, tn
 from mc2cm.loading import load_dataset
 from mc2cm.mapping import build_map, render_document
-from tests.browser.support import MAP_FRAME, ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import MAP_FRAME, ROOT, screenshot, streamlit_server, wait_idle, wait_map_settled
 
 pytestmark = pytest.mark.browser
 
@@ -93,6 +93,7 @@ def _map(page: Page) -> FrameLocator:
     frame.locator(MARKER).first.wait_for(timeout=60_000)
     # clear of Streamlit's top bar, as a reader scrolls it into view
     page.locator(MAP_FRAME).evaluate("(frame) => frame.scrollIntoView({block: 'center'})")
+    wait_map_settled(frame, MARKER)  # a tap during the opening zoom lands beside the marker
     return frame
 
 

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from mc2cm.votes import OPEN, SQLiteVoteStore
-from tests.browser.support import MAP_FRAME, ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import MAP_FRAME, ROOT, screenshot, streamlit_server, wait_idle, wait_map_settled
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +100,7 @@ def _open(page: Page, address: str, path: str, lang: str) -> Page:
     wait_idle(page)
     if path.startswith("/map"):
         page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        wait_map_settled(page.frame_locator(MAP_FRAME))  # measured during the opening zoom, a marker is half its size
     if path.startswith(("/map", "/initiatives")):  # the filters come last on /map: wait for them too
         page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stPopoverButton"]', state="attached",
                                timeout=60_000)
