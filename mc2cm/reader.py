@@ -468,6 +468,7 @@ ROW_PAGES: dict[str, tuple[str, str]] = {
     "challenges": ("/challenges", ""),
     "recommendations": ("/challenges", ""),
     "role_assessments": ("/cso_roles", "role"),
+    "cso_roles": ("/cso_roles", ""),
     "frameworks": ("/data", ""),
     "cities": ("/places", "id"),
     "events": ("/", ""),
