@@ -149,6 +149,7 @@ def test_control_a_10_px_button_beside_a_target_is_caught(url: str, browser: Bro
                                                           contexts: list[BrowserContext]) -> None:
     page = _open(_page(browser, contexts, "ar", 390, 844, touch=True), url, "/initiatives", "ar")
     assert targets(page)["failing"] == []
+    page.wait_for_selector('[data-testid="stMain"] button', timeout=60_000)  # a loaded CI machine draws it late
     page.evaluate("""() => {
         const beside = document.querySelector('[data-testid="stMain"] button');
         const tiny = document.createElement('button');
