@@ -15,7 +15,8 @@ from components.layout import UI
 from mc2cm.i18n import fmt_moment, label
 from mc2cm.plaintext import escape_markdown
 from mc2cm.polls import poll_spec
-from mc2cm.votes import APPROVED, HIDDEN, PENDING, POST, PRE, Post, VoteStore, shared_vote_store
+from mc2cm.presenter import room_vote_store
+from mc2cm.votes import APPROVED, HIDDEN, PENDING, POST, PRE, Post, VoteStore
 
 # Pending first (they wait for a decision), then what the room sees, then what was hidden.
 _ORDER = {PENDING: 0, APPROVED: 1, HIDDEN: 2}
@@ -74,7 +75,7 @@ def moderation_panel(poll_id: str, ui: UI, store: VoteStore | None = None) -> No
     if not signed_in():
         sign_in_panel(ui)
         return
-    store = store or shared_vote_store()
+    store = store or room_vote_store()
     st.markdown(f"**{escape_markdown(ui.t('moderation.title'))}**")
     mode = store.moderation(poll_id, default=spec.moderation)
     modes = [PRE, POST]

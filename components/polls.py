@@ -29,10 +29,11 @@ from mc2cm.polls import (
     results_rows,
     scores_from_form,
 )
+from mc2cm.presenter import room_vote_store
 from mc2cm.scenes import poll_options
 from mc2cm.tallies import ranking_results, rating_results, top_posts
 from mc2cm.voters import NEW_VOTERS, SUSPICIOUS_PER_CLIENT
-from mc2cm.votes import APPROVED, CLOSED, OPEN, PollClosed, TooManyPosts, UnknownPost, VoteStore, shared_vote_store
+from mc2cm.votes import APPROVED, CLOSED, OPEN, PollClosed, TooManyPosts, UnknownPost, VoteStore
 
 REFRESH_SECONDS = 3
 TOP_POSTS = 5  # questions or ideas on the projector: the room's top five
@@ -46,7 +47,7 @@ POST_WORDS = {  # literal keys: the catalog check finds them
 
 def vote_store() -> VoteStore:
     """One store per process and location, created on first use (``$MC2CM_VOTES_DB`` or var/votes.sqlite3)."""
-    return shared_vote_store()
+    return room_vote_store()
 
 
 def poll_row(ui: UI, poll_id: str) -> pd.Series | None:

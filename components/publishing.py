@@ -13,9 +13,10 @@ from components.layout import UI
 from mc2cm import room_results, store
 from mc2cm.i18n import LANGUAGE_NAMES, label
 from mc2cm.plaintext import escape_markdown
+from mc2cm.presenter import room_vote_store
 from mc2cm.problem_text import problem_message, refusal_message
 from mc2cm.titles import column_label
-from mc2cm.votes import APPROVED, CLOSED, DEFAULT_SESSION, SESSION_PATTERN, VoteStore, shared_vote_store
+from mc2cm.votes import APPROVED, CLOSED, DEFAULT_SESSION, SESSION_PATTERN, VoteStore
 
 NOTICE_KEY = "mc2cm_room_published"
 
@@ -61,7 +62,7 @@ def _panel(poll_id: str, ui: UI, votes: VoteStore | None) -> None:
     if poll_id not in polls.index:
         st.warning(ui.t("room.publish.unknown_poll"))
         return
-    votes = votes or shared_vote_store()
+    votes = votes or room_vote_store()
     if votes.status(poll_id) != CLOSED:
         st.info(ui.t("room.publish.close_first"), icon=":material/stop_circle:")
         return

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from mc2cm.votes import DEFAULT_PATH, VOTES_ENV, open_vote_store
+from mc2cm.votes import DEFAULT_PATH, SESSION_ENV, VOTES_ENV, VoteStore, open_vote_store, session_id, shared_vote_store
 
 ROOM = "main"  # one deck, one room per app; the column leaves space for more
 FOLLOW_SECONDS = 1.0  # how often a projector window asks for the cue
@@ -36,6 +38,8 @@ CREATE TABLE IF NOT EXISTS presenter_settings (
     PRIMARY KEY (room, name)
 )"""
 PUBLIC_BASE = "public_base"  # the address phones reach, typed by the presenter, shown by the projector
+SESSION = "session"  # the session the room answers into, chosen in the presenter view
+SESSION_TTL_S = 1.0  # another app process sees a switch of session within this long
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def _board(target: str) -> SceneBoard:
 
 def shared_board() -> SceneBoard:
     """The process's board, in the vote store's database (``$MC2CM_VOTES_DB``, else var/votes.sqlite3)."""
-    return _board(os.environ.get(VOTES_ENV) or str(DEFAULT_PATH))
+    return _board(_target())
 
 
 def timer_text(seconds: int) -> str:
@@ -120,3 +124,59 @@ def timer_text(seconds: int) -> str:
     hours, rest = divmod(max(0, seconds), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+class _SessionMemo:
+    """The room's session, read at most once a second per process and database: a burst of ballots costs
+    no extra reads. Keyed by the database and the configured default, so two stores never mix."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[tuple[str, str], tuple[float, str]] = {}
+
+    def get(self, target: str, board: SceneBoard) -> str:
+        key = (target, os.environ.get(SESSION_ENV, ""))
+        with self._lock:
+            held = self._values.get(key)
+            if held and time.monotonic() - held[0] < SESSION_TTL_S:
+                return held[1]
+        chosen = board.setting(SESSION)
+        try:
+            value = session_id(chosen or None)
+        except ValueError:  # a value typed into the database by hand: the configured default
+            value = session_id()
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+        return value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_SESSION_MEMO = _SessionMemo()
+
+
+def _target() -> str:
+    return os.environ.get(VOTES_ENV) or str(DEFAULT_PATH)
+
+
+def room_session() -> str:
+    """The session answers go to now: the presenter's choice, else ``$MC2CM_SESSION``, else ``default``."""
+    target = _target()
+    return _SESSION_MEMO.get(target, _board(target))
+
+
+def set_room_session(value: str) -> str:
+    """Switch the room to session ``value`` (checked; ``ValueError`` if it is not a session id)."""
+    chosen = session_id(value.strip().lower())
+    shared_board().set_setting(SESSION, chosen)
+    _SESSION_MEMO.forget()
+    return chosen
+
+
+def room_vote_store() -> VoteStore:
+    """The process's vote store, answering into the room's current session: every door takes answers here."""
+    store = shared_vote_store()
+    current = room_session()
+    return store if store.session == current else store.with_session(current)

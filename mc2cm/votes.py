@@ -109,6 +109,7 @@ class VoteStore(Protocol):
     def ballot(self, poll_id: str, voter: str) -> tuple[str, ...]: ...
     def tally(self, poll_id: str) -> dict[str, int]: ...
     def voters(self, poll_id: str) -> int: ...
+    def sessions(self) -> list[tuple[str, int]]: ...
     def has_answered(self, poll_id: str, voter: str) -> bool: ...
     def reset(self, poll_id: str) -> None: ...
     def undo_reset(self, poll_id: str) -> int: ...
@@ -326,6 +327,15 @@ class _SQLVoteStore:
                         "UNION SELECT voter FROM upvotes WHERE session = ? AND poll_id = ?) AS answered",
                         (self.session, poll_id) * 3)
         return int(row[0])
+
+    def sessions(self) -> list[tuple[str, int]]:
+        """Every session that holds answers, with how many devices answered in it; the latest first."""
+        rows = self._all("SELECT session, COUNT(DISTINCT voter), MAX(at) FROM ("
+                         "SELECT session, voter, updated_at AS at FROM ballots "
+                         "UNION ALL SELECT session, voter, created_at AS at FROM posts "
+                         "UNION ALL SELECT session, voter, created_at AS at FROM upvotes) AS answered "
+                         "GROUP BY session ORDER BY MAX(at) DESC, session", ())
+        return [(str(r[0]), int(r[1])) for r in rows]
 
     def has_answered(self, poll_id: str, voter: str) -> bool:
         row = self._one("SELECT 1 FROM ballots WHERE session = ? AND poll_id = ? AND voter = ? "

@@ -35,10 +35,11 @@ from mc2cm.polls import (
     ranking_from_form,
     scores_from_form,
 )
+from mc2cm.presenter import room_vote_store
 from mc2cm.tallies import top_posts
 from mc2cm.templating import environment
 from mc2cm.voters import NEW_VOTERS, client_tag, form_token, form_token_valid, new_token, shared_secret, verified_voter
-from mc2cm.votes import APPROVED, OPEN, PollClosed, Post, TooManyPosts, UnknownPost, VoteStore, shared_vote_store
+from mc2cm.votes import APPROVED, OPEN, PollClosed, Post, TooManyPosts, UnknownPost, VoteStore
 from web.data import dataset
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def _handle(request_lang_: str, poll_id: str, voter_token: str | None, method: s
         new_cookie = new_token(secret)
         voter = verified_voter(new_cookie, secret)
         assert voter is not None  # noqa: S101 - a token we just signed verifies
-    store = shared_vote_store()
+    store = room_vote_store()
     names = dict(spec.options)
     ballot = Ballot(lang=lang, poll_id=poll_id, question=spec.question, options=spec.options, limit=spec.max_choices,
                     single=spec.single, open=store.status(poll_id) == OPEN, token=form_token(secret, voter, poll_id),
