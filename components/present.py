@@ -20,8 +20,10 @@ from mc2cm.i18n import fmt_date_range, fmt_number, join, label, text
 from mc2cm.keypoints import guiding_questions
 from mc2cm.metrics import areas
 from mc2cm.plaintext import escape_markdown
-from mc2cm.presenter import FOLLOW_SECONDS, PUBLIC_BASE, shared_board
+from mc2cm.polls import poll_spec
+from mc2cm.presenter import FOLLOW_SECONDS, PUBLIC_BASE, room_vote_store, shared_board
 from mc2cm.scenes import (
+    ROOM_COUNTS,
     ROOM_RESULTS,
     Scene,
     deck,
@@ -35,6 +37,7 @@ from mc2cm.scenes import (
     scene_selection,
 )
 from mc2cm.schema import current_package
+from mc2cm.tallies import post_counts, tag_counts
 from mc2cm.votes import OPEN
 
 SEEN_KEY = "mc2cm_cue_seen"  # the presenter's last step this window followed
@@ -83,6 +86,12 @@ def projector_style() -> None:
   .mc2cm-figures div { display: flex; flex-direction: column; }
   .mc2cm-figures dd { order: 1; margin: 0; font-size: 120px; font-weight: 800; line-height: 1; color: #000000; }
   .mc2cm-figures dt { order: 2; font-size: 32px; color: #000000; max-width: 14em; }
+  .mc2cm-figures-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1.2rem 3rem; }
+  .mc2cm-tag-counts { list-style: none; margin: .5rem 0; padding: 0; }
+  [data-testid="stMain"] .mc2cm-tag-counts li { display: flex; align-items: baseline; gap: 1.2rem; font-size: 32px;
+    margin: 0 0 .5rem; }
+  .mc2cm-tag-counts strong { min-width: 2.2em; font-size: 60px; font-weight: 800; text-align: end;
+    font-variant-numeric: tabular-nums; }
 </style>""")
 
 
@@ -146,11 +155,50 @@ def projected_scene(scenes: list[Scene]) -> int:
     return current_scene(scenes)
 
 
-def key_figures(figures: tuple[tuple[str, int], ...], ui: UI) -> None:
-    """Key figures in the largest type on the slide (120 px): the figure shows first, what it counts under it."""
+def key_figures(figures: tuple[tuple[str, int], ...], ui: UI, *, grid: bool = False) -> None:
+    """Key figures in the largest type on the slide (120 px): the figure shows first, what it counts under it;
+    ``grid``: two to a row, aligned (four counts read as a square, not three and one)."""
     items = "".join(f"<div><dt>{escape(name)}</dt><dd>{escape(fmt_number(value, ui.lang))}</dd></div>"
                     for name, value in figures)
-    st.html(f'<dl class="mc2cm-figures" dir="{"rtl" if ui.rtl else "ltr"}">{items}</dl>')
+    kind = "mc2cm-figures mc2cm-figures-grid" if grid else "mc2cm-figures"
+    st.html(f'<dl class="{kind}" dir="{"rtl" if ui.rtl else "ltr"}">{items}</dl>')
+
+
+COUNT_REFRESH_SECONDS = 3  # as the live results: the figures move, the slide stays
+
+
+def room_counts(poll_id: str, ui: UI) -> None:
+    """The room's answers to a poll as figures only, none of their words, redrawn on their own.
+
+    Questions and ideas: sent, on screen after review, awaiting review, upvotes (and, for ideas tied to a
+    challenge or recommendation, how many each drew). Other kinds: how many phones answered. Safe to
+    project before anything is reviewed: no delegate's text reaches the slide.
+    """
+
+    @st.fragment(run_every=COUNT_REFRESH_SECONDS)
+    def _counts() -> None:
+        spec = poll_spec(ui.data, poll_id, ui.lang)
+        if spec is None:
+            return
+        store = room_vote_store()
+        if not spec.takes_posts:
+            key_figures(((ui.t("room.counts.devices"), store.voters(poll_id)),), ui)
+        else:
+            counted = post_counts(store.posts(poll_id))
+            sent = "room.counts.sent_ideas" if spec.kind == "ideas" else "room.counts.sent_questions"
+            key_figures(((ui.t(sent), counted.sent), (ui.t("room.counts.shown"), counted.shown),
+                         (ui.t("room.counts.waiting"), counted.waiting), (ui.t("room.counts.upvotes"), counted.upvotes)),
+                        ui, grid=True)
+            if spec.tags:
+                names = dict(spec.tags)
+                items = "".join(f"<li><strong>{escape(fmt_number(n, ui.lang))}</strong><span>{escape(names[tag])}</span></li>"
+                                for tag, n in tag_counts(store.posts(poll_id), list(names)))
+                st.html(f'<p dir="{"rtl" if ui.rtl else "ltr"}">{escape(ui.t("room.counts.by_tag"))}</p>'
+                        f'<ul class="mc2cm-tag-counts" dir="{"rtl" if ui.rtl else "ltr"}" '
+                        f'data-testid="mc2cm-tag-counts">{items}</ul>')
+        st.caption(ui.t("room.counts.no_words"))
+
+    _counts()
 
 
 def _overview(ui: UI) -> None:
@@ -302,7 +350,9 @@ def presentation(ui: UI) -> None:
         qr_panel(scene, ui)
     with body:
         st.title(escape_markdown(scene.title(ui.lang)))
-        if scene.poll_id:
+        if scene.view == ROOM_COUNTS and scene.poll_id:
+            room_counts(scene.poll_id, ui)  # figures only: the words wait for review
+        elif scene.poll_id:
             from components.polls import live_results  # noqa: PLC0415
 
             live_results(scene.poll_id, ui)  # the options are the chart's rows

@@ -18,12 +18,13 @@ from components.layout import UI
 from components.present import SEEN_KEY, current_scene, follow_presenter, go_to, unknown_scene_notice
 from mc2cm.i18n import LANGS, LANGUAGE_NAMES, text
 from mc2cm.plaintext import escape_markdown
-from mc2cm.presenter import PUBLIC_BASE, Cue, shared_board, timer_text
+from mc2cm.presenter import PUBLIC_BASE, Cue, room_session, room_vote_store, set_room_session, shared_board, timer_text
 from mc2cm.scenes import Scene, deck, public_base_url, scene_index
 
 PRESENTER = "presenter"
 VIEWS = ("", PRESENTER)  # ?view= of /present: the projector (none) or the presenter view
 PUBLIC_URL_KEY = "presenter_public_url"
+SESSION_NOTICE_KEY = "presenter_session_notice"
 
 
 def wants_presenter_view(ui: UI) -> bool:
@@ -109,7 +110,7 @@ def next_scene(scenes: list[Scene], index: int, ui: UI) -> None:
         return
     upcoming = scenes[index + 1]
     shows = ui.t(SHOWS[upcoming.view]) if upcoming.view in SHOWS else ""
-    if upcoming.poll_id and upcoming.view != "room_results":
+    if upcoming.poll_id and upcoming.view not in ("room_results", "room_counts"):
         shows = ui.t("presenter.shows_poll")
     st.html(f'<div class="mc2cm-next-slide" dir="{"rtl" if ui.rtl else "ltr"}" data-testid="mc2cm-next-scene">'
             f"<strong>{escape(upcoming.title(ui.lang))}</strong><span>{escape(shows)}</span></div>")
@@ -120,7 +121,8 @@ SHOWS = {  # a scene's view, in words (the catalogs' keys, written out so the ca
     "initiatives": "presenter.shows.initiatives", "initiative": "presenter.shows.initiative",
     "challenges": "presenter.shows.challenges", "priorities": "presenter.shows.priorities",
     "key_messages": "presenter.shows.key_messages", "cso_roles": "presenter.shows.cso_roles",
-    "guiding_questions": "presenter.shows.guiding_questions", "room_results": "presenter.shows.room_results"}
+    "guiding_questions": "presenter.shows.guiding_questions", "room_results": "presenter.shows.room_results",
+    "room_counts": "presenter.shows.room_counts"}
 
 
 def poll_panel(poll_id: str, ui: UI) -> None:
@@ -169,6 +171,44 @@ def projector_links(scene: Scene, ui: UI) -> None:
         st.warning(ui.t("presenter.bad_public_url"), icon=":material/link_off:")
 
 
+def session_picker(ui: UI) -> None:
+    """Which session the room answers into: a past one again, or a new one for the next workshop.
+
+    Phones, the projector, moderation, exports and publishing all follow (``room_vote_store``); the answers
+    of the other sessions stay where they are.
+    """
+    current = room_session()
+    known = dict(room_vote_store().sessions())
+    notice = st.session_state.pop(SESSION_NOTICE_KEY, None)
+    st.subheader(ui.t("presenter.session"))
+    st.html(f'<p dir="{"rtl" if ui.rtl else "ltr"}" data-testid="mc2cm-room-session">'
+            f'{escape(ui.t("presenter.session_now"))} <strong dir="ltr">{escape(current)}</strong> · '
+            f'{escape(ui.tn("poll.voters", known.get(current, 0)))}</p>')
+    if notice:
+        st.success(notice, icon=":material/check_circle:")
+    with st.expander(ui.t("presenter.session_change"), icon=":material/swap_horiz:"):
+        options = [current, *(name for name in known if name != current)]
+        with st.form("presenter-session", border=False):
+            chosen = st.selectbox(ui.t("presenter.session_existing"), options, key="presenter-session-existing",
+                                  format_func=lambda name: f"{name} · {ui.tn('poll.voters', known.get(name, 0))}")
+            typed = st.text_input(ui.t("presenter.session_new"), key="presenter-session-new", max_chars=64,
+                                  placeholder="sfax-2027-03", help=ui.t("presenter.session_new_help"))
+            switch = st.form_submit_button(ui.t("presenter.session_switch"), icon=":material/swap_horiz:")
+        if not switch:
+            return
+        target = (typed or "").strip().lower() or str(chosen)
+        if target == current:
+            st.info(ui.t("presenter.session_same"))
+            return
+        try:
+            set_room_session(target)
+        except ValueError:
+            st.warning(ui.t("presenter.session_bad"), icon=":material/error:")
+            return
+        st.session_state[SESSION_NOTICE_KEY] = ui.t("presenter.session_switched", session=target, previous=current)
+        st.rerun()
+
+
 def presenter_view(ui: UI) -> None:
     presenter_style()
     scenes = deck(ui.data)
@@ -207,4 +247,5 @@ def presenter_view(ui: UI) -> None:
     if scene.poll_id:
         poll_panel(scene.poll_id, ui)  # the full width: its buttons keep their words
     projector_links(scene, ui)
+    session_picker(ui)
     follow_presenter(scenes)  # a step from the phone shows here too

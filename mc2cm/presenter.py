@@ -169,7 +169,10 @@ def room_session() -> str:
 
 def set_room_session(value: str) -> str:
     """Switch the room to session ``value`` (checked; ``ValueError`` if it is not a session id)."""
-    chosen = session_id(value.strip().lower())
+    typed = value.strip().lower()
+    if not typed:  # an empty box is not "the default": say so
+        raise ValueError("A session id is lower-case letters, digits and hyphens, e.g. sfax-2027-03 (got '').")
+    chosen = session_id(typed)
     shared_board().set_setting(SESSION, chosen)
     _SESSION_MEMO.forget()
     return chosen

@@ -18,8 +18,9 @@ from mc2cm.loading import Dataset
 PUBLIC_URL_ENV = "MC2CM_PUBLIC_URL"
 VIEW_PAGES = {"overview": "", "areas": "", "map": "map", "initiatives": "initiatives", "challenges": "challenges",
               "priorities": "challenges", "key_messages": "challenges", "cso_roles": "cso_roles",
-              "initiative": "initiatives", "guiding_questions": "", "room_results": ""}
+              "initiative": "initiatives", "guiding_questions": "", "room_results": "", "room_counts": ""}
 ROOM_RESULTS = "room_results"  # a later scene: the room's answers to an earlier poll, big, with no code to scan
+ROOM_COUNTS = "room_counts"  # the room's answers to a poll in figures only, none of their words; with its code
 
 
 @dataclass(frozen=True)

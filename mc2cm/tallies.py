@@ -2,7 +2,9 @@
 
 * a ranking → per option its mean rank and Borda score, with n (the ballots that ranked it);
 * a rating → per option its mean score and how many gave each score, with n;
-* questions and ideas → the approved posts, pinned first, then by upvotes, then oldest first.
+* questions and ideas → the approved posts, pinned first, then by upvotes, then oldest first;
+  and, word-free, how many were sent, shown and awaiting review, their upvotes, and how many
+  are tied to each challenge or recommendation (counts a projector can show before any text).
 
 Borda: with ``m`` options, an option ranked ``r``-th (1 = first) scores ``m - r`` points, so the first
 of five scores 4 and the last 0; an option a ballot leaves unranked scores 0 on that ballot.
@@ -11,10 +13,11 @@ Results never name a voter: the store gives no names, and these functions keep n
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mc2cm.votes import APPROVED, Post
+from mc2cm.votes import APPROVED, HIDDEN, PENDING, Post
 
 DEFAULT_SCALE = 5
 
@@ -73,3 +76,28 @@ def top_posts(posts: Iterable[Post], n: int | None = None) -> list[Post]:
 def votes_results(options: Sequence[str], tally: Mapping[str, int]) -> list[tuple[str, int]]:
     """A dot vote or single choice: (option, votes) in the options' order."""
     return [(option, int(tally.get(option, 0))) for option in options]
+
+
+@dataclass(frozen=True)
+class PostCounts:
+    """A questions or ideas poll in figures, with none of its words."""
+
+    sent: int  # every post the room sent, those set aside included
+    shown: int  # approved: what the room sees
+    waiting: int  # not reviewed yet
+    upvotes: int  # given to the posts shown
+    answered: int  # shown and marked answered
+
+
+def post_counts(posts: Iterable[Post]) -> PostCounts:
+    listed = list(posts)
+    shown = [p for p in listed if p.status == APPROVED]
+    return PostCounts(sent=len(listed), shown=len(shown), waiting=sum(p.status == PENDING for p in listed),
+                      upvotes=sum(p.upvotes for p in shown), answered=sum(p.answered for p in shown))
+
+
+def tag_counts(posts: Iterable[Post], tags: Sequence[str]) -> list[tuple[str, int]]:
+    """How many posts are tied to each of ``tags`` (in that order), those set aside left out; tags no
+    post chose count 0, and a tag that is no longer offered is not counted."""
+    counted = Counter(p.tag for p in posts if p.status != HIDDEN and p.tag)
+    return [(tag, counted.get(tag, 0)) for tag in tags]

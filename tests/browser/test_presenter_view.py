@@ -79,7 +79,8 @@ def slide_checks(page: Page) -> dict[str, Any]:
 def test_the_projector_at_1080p_is_the_scene_only(tmp_path: Path, new_page) -> None:  # type: ignore[no-untyped-def]
     with streamlit_server(ROOT / "data", env=env(tmp_path)) as url:
         projector = new_page(width=1920, height=1080).page
-        for scene in ("context-and-participants", "initiatives-on-the-map", "coordination-challenges", "recommendations"):
+        for scene in ("context-and-participants", "initiatives-on-the-map", "coordination-challenges", "recommendations",
+                      "questions-in-numbers"):
             projector.goto(f"{url}/present?lang=en&scene={scene}")
             wait_idle(projector)
             projector.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)

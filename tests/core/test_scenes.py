@@ -20,7 +20,8 @@ def test_the_shipped_deck_follows_the_summary() -> None:
     scenes = deck(load_dataset(ROOT / "data"))
     assert [s.view for s in scenes] == ["overview", "areas", "map", "challenges", "guiding_questions",
                                         "guiding_questions", "priorities", "key_messages",
-                                        "priorities", "key_messages", "priorities", "room_results", "overview"]
+                                        "priorities", "key_messages", "priorities", "room_results", "overview",
+                                        "room_counts"]
     top = scenes[[s.id for s in scenes].index("room-top-ideas")]
     assert top.poll_id == "ideas-for-the-priorities"  # the room's top 5 from the ideas scene just before
     assert scene_index(scenes, "coordination-challenges") == 3
