@@ -24,8 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mc2cm.csvio import write_csv_text  # noqa: E402
+from mc2cm.schema import package_spec  # noqa: E402
 
-QUOTED_TABLES = ("initiatives", "challenges", "recommendations", "role_assessments", "frameworks")
+
+def quoted_tables(data_dir: Path) -> tuple[str, ...]:
+    """The tables whose schema (datapackage.json) has a quote_ar column: the one list, never a copy."""
+    return tuple(t.name for t in package_spec(data_dir).tables if t.has("quote_ar"))
+
 TEXT_COLUMNS = ("summary_ar", "description_ar", "text_ar", "title_ar", "name_ar")
 
 
@@ -55,7 +60,7 @@ def columns(data_dir: Path) -> None:
     _, sources = read_rows(data_dir / "sources.csv")
     sums = {row["id"]: sha256(data_dir / "documents" / row["file"]) for row in sources}
     add_column(data_dir / "sources.csv", "sha256", "file", sums)
-    for table in QUOTED_TABLES:
+    for table in quoted_tables(data_dir):
         add_column(data_dir / f"{table}.csv", "quote_ar", "source_locator_ar")
 
 
