@@ -188,8 +188,8 @@ def session_picker(ui: UI) -> None:
         st.success(notice, icon=":material/check_circle:")
     with st.expander(ui.t("presenter.session_change"), icon=":material/swap_horiz:"):
         options = [current, *(name for name in known if name != current)]
-        with st.form("presenter-session", border=False):
-            chosen = st.selectbox(ui.t("presenter.session_existing"), options, key="presenter-session-existing",
+        with st.form("presenter-session", border=False, clear_on_submit=True):  # then the current one shows
+            chosen = st.selectbox(ui.t("presenter.session_existing"), options, key=f"presenter-session-existing-{current}",
                                   format_func=lambda name: f"{name} · {ui.tn('poll.voters', known.get(name, 0))}")
             typed = st.text_input(ui.t("presenter.session_new"), key="presenter-session-new", max_chars=64,
                                   placeholder="sfax-2027-03", help=ui.t("presenter.session_new_help"))

@@ -108,7 +108,7 @@ def test_the_presenter_switches_the_rooms_session_and_everything_follows(env: Pa
     assert figures(projector)["Questions sent"] == "0"
     # and back to the earlier session, picked from the list of sessions with answers
     at.text_input(key="presenter-session-new").input("")
-    at.selectbox(key="presenter-session-existing").select("default")
+    at.selectbox(key="presenter-session-existing-sfax-2027-03").select("default")
     at.button(key="FormSubmitter:presenter-session-Switch the room to this session").click().run()
     assert room_session() == "default"
     assert figures(open_page("pages/present.py", {"lang": "en", "scene": "questions-in-numbers"}))["Questions sent"] == "3"
