@@ -124,3 +124,20 @@ def test_the_session_picker_is_for_the_signed_in_presenter_only(env: Path, monke
     # control: the same search finds it in the signed-in presenter view
     presenter_view = signed_in_page("pages/present.py", {"lang": "en", "view": "presenter"})
     assert [w.key for w in presenter_view.text_input if w.key == "presenter-session-new"] == ["presenter-session-new"]
+
+
+def test_other_kinds_are_counted_by_the_phones_that_answered(env: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    with (data / "scenes.csv").open("a", encoding="utf-8") as scenes:
+        scenes.write("ranking-in-numbers,15,room_counts,,,rank-the-priorities,Rankings in numbers,Classements en chiffres,"
+                     "الترتيب بالأرقام,,,\n")
+    monkeypatch.setenv("MC2CM_DATA_DIR", str(data))
+    store = SQLiteVoteStore(env)
+    store.set_status("rank-the-priorities", OPEN)
+    for phone in ("p1", "p2", "p3"):
+        store.submit("rank-the-priorities", phone, ["priority-pragmatism", "priority-legal-framework"])
+    at = open_page("pages/present.py", {"lang": "ar", "scene": "ranking-in-numbers"})
+    assert not at.exception
+    assert figures(at) == {"الهواتف التي أجابت": "3"}
