@@ -292,26 +292,35 @@ def public_base(request_url: str | None = None) -> str:
     return public_base_url(shared_board().setting(PUBLIC_BASE) or None, request_url or _request_url())
 
 
+def poll_state_caption(poll_id: str, ui: UI) -> None:
+    """Under the code: whether scanning it now takes an answer. Redrawn on its own, as the results are,
+    so opening or closing the poll in the presenter view shows here within seconds."""
+
+    @st.fragment(run_every=COUNT_REFRESH_SECONDS)
+    def _caption() -> None:
+        is_open = room_vote_store().status(poll_id) == OPEN
+        st.caption(ui.t("present.scan_vote" if is_open else "present.scan_closed"))
+
+    _caption()
+
+
 def qr_panel(scene: Scene, ui: UI) -> str:
     """The QR code of the scene's public view, sized for the back row, with the address written under it."""
     base = public_base()
     url = public_url(scene, base, light_ballot=front_door_active())
     if not reachable_by_phones(base):
         st.warning(ui.t("present.localhost"), icon=":material/wifi_off:")
-    if scene.poll_id:
-        from components.polls import vote_store  # noqa: PLC0415 - polls only where a scene has one
-
-        is_open = vote_store().status(scene.poll_id) == OPEN
-        caption = ui.t("present.scan_vote" if is_open else "present.scan_closed")
-    else:
-        caption = ui.t("present.scan")
+    alt = ui.t("present.scan_vote" if scene.poll_id else "present.scan")  # what the code is for; its state is below
     # An <img> with a text alternative (st.image writes none): what the code is for, and where it leads.
     # PNG, lossless, drawn at least as large as shown: JPEG or upscaling blurs the modules.
     side = qr_side_px()
     png = base64.b64encode(qr_png(url, scale=qr_scale(url, side))).decode("ascii")
     st.html(f'<div class="mc2cm-qr" style="--mc2cm-qr:{side}px"><img src="data:image/png;base64,{png}" '
-            f'width="{side}" height="{side}" data-testid="mc2cm-qr" alt="{escape(f"{caption}: {url}")}"></div>')
-    st.caption(caption)
+            f'width="{side}" height="{side}" data-testid="mc2cm-qr" alt="{escape(f"{alt}: {url}")}"></div>')
+    if scene.poll_id:
+        poll_state_caption(scene.poll_id, ui)
+    else:
+        st.caption(ui.t("present.scan"))
     st.code(url, language=None, wrap_lines=True)
     return url
 

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "facilitator-passphrase"
 POLL, SCENE, NEW = "questions-to-the-panel", "questions-in-numbers", "tunis-2027-05"
 EARLIER = "An earlier room asked about shelters"
+SCAN_OPEN, SCAN_CLOSED = "امسح الرمز للإجابة", "التصويت مغلق"  # the caption under the code, by the poll's state
 ASKED = "Qui finance les centres d'accueil de Sfax ?"
 
 
@@ -88,8 +89,11 @@ def test_the_presenter_moves_the_room_to_a_new_session(tmp_path: Path, browser: 
         # a new session's poll starts closed: the presenter opens it, a phone asks
         open_poll = presenter.locator(f".st-key-open-{POLL} button")
         expect(open_poll).to_be_visible(timeout=30_000)
+        expect(projector.get_by_text(SCAN_CLOSED)).to_be_visible()  # under the code: this poll takes no answer yet
         open_poll.click()
         expect(presenter.locator(f".st-key-close-{POLL} button")).to_be_visible(timeout=30_000)
+        expect(projector.get_by_text(SCAN_OPEN, exact=True)).to_be_visible(timeout=30_000)  # and now it does
+        expect(projector.get_by_text(SCAN_CLOSED)).to_have_count(0)
         pocket = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="fr-FR",
                                      extra_http_headers={"X-Forwarded-For": "10.77.0.1"})
         contexts.append(pocket)
