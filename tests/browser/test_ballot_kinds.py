@@ -95,3 +95,41 @@ def test_a_question_is_sent_approved_and_upvoted_once_without_javascript(
     voter.locator(f"#p-{post.id}").get_by_role("button", name="Take back my upvote").click()
     expect(voter.locator(f"#p-{post.id}")).to_contain_text("0 upvotes")
     assert store.posts(QUESTIONS)[0].upvotes == 0
+
+
+def test_with_javascript_a_question_or_upvote_lost_to_the_network_keeps_what_was_typed(
+        browser: Browser, contexts: list[BrowserContext], store: SQLiteVoteStore, url: str) -> None:
+    """Bad venue Wi-Fi: a failed send says so and keeps the question; sent again, it goes without a reload."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR",
+                                  extra_http_headers={"X-Forwarded-For": "10.77.0.9"})
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{url}/ballot?poll={QUESTIONS}&lang=fr")
+    page.evaluate("window.__sameDocument = true")
+    asked = "Qui paie le bureau de coordination ?"
+    page.locator("#post-text").fill(asked)
+    context.set_offline(True)  # the venue Wi-Fi drops
+    page.locator("form.card button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text("Non envoyé : la connexion a échoué. Votre texte est conservé")
+    expect(page.locator("#post-text")).to_have_value(asked)  # nothing typed is lost
+    assert page.evaluate("window.__sameDocument === true"), "the browser's error page replaced the ballot"
+    assert store.posts(QUESTIONS) == []
+    context.set_offline(False)
+    page.locator("form.card button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text("dès que l'animateur l'aura approuvée")
+    assert page.evaluate("window.__sameDocument === true")
+    [post] = store.posts(QUESTIONS)
+    assert post.text == asked
+    store.moderate(QUESTIONS, post.id, status=APPROVED)
+    page.reload()
+    item = page.locator(f"#p-{post.id}")
+    context.set_offline(True)
+    item.get_by_role("button").click()  # an upvote lost to the network: said, nothing counted
+    expect(page.get_by_role("status")).to_contain_text("Non envoyé : la connexion a échoué. Réessayez.")
+    assert store.posts(QUESTIONS)[0].upvotes == 0
+    context.set_offline(False)
+    page.evaluate("window.__sameDocument = true")
+    page.locator(f"#p-{post.id}").get_by_role("button").click()
+    expect(page.locator(f"#p-{post.id}")).to_contain_text("1 soutien")
+    assert page.evaluate("window.__sameDocument === true")
+    assert store.posts(QUESTIONS)[0].upvotes == 1
