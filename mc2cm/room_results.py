@@ -23,7 +23,7 @@ from babel import Locale
 
 from mc2cm import store
 from mc2cm.bidi import isolate, strong_direction
-from mc2cm.i18n import babel_locale, fmt_number, label, t, text, tn
+from mc2cm.i18n import babel_locale, fmt_date, fmt_number, label, t, text, tn
 from mc2cm.loading import Dataset
 from mc2cm.scenes import poll_options
 from mc2cm.schema import PackageSpec, package_spec
@@ -282,14 +282,23 @@ def ordinal(n: int, lang: str) -> str:
 
 
 def session_label(row: Row, events: pd.DataFrame, lang: str) -> str:
-    """The session in words: its name as given, else its event's name, else its id."""
+    """The session in words: its name as given, else its event's name, else "Room session of <date>".
+
+    Never the session id: a slug such as ``walk-default`` is the facilitator's handle, not words for a reader.
+    """
     name = str(row.get("session_name") or "")
     if name:
         return name
     event_id = str(row.get("event_id") or "")
     if event_id and event_id in events.index:
-        return text(events.loc[event_id], "name", lang) or event_id
-    return str(row.get("session_id") or "")
+        named = text(events.loc[event_id], "name", lang)
+        if named:
+            return named
+    try:
+        published = dt.date.fromisoformat(str(row.get("published") or "")[:10])
+    except ValueError:
+        return t("room.session_undated", lang)
+    return t("room.session_on", lang, date=fmt_date(published, lang))
 
 
 def _measure_total(frame: pd.DataFrame, row: Row) -> int:

@@ -15,6 +15,7 @@ from mc2cm import room_results as rr
 from mc2cm import store
 from mc2cm.brief import brief_context
 from mc2cm.filters import Selection
+from mc2cm.i18n import fmt_date, text
 from mc2cm.loading import Dataset, load_dataset
 from mc2cm.schema import package_spec
 from mc2cm.validation import validate_dir
@@ -366,3 +367,24 @@ def test_the_api_serves_the_published_rows_and_nothing_before(data_dir: Path, sh
     assert csv_body.status_code == 200
     assert "sfax-2027-03" in bytes(csv_body.body).decode("utf-8-sig")
 
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Room session of "), ("fr", "Séance en salle du "),
+                                             ("ar", "جلسة الحضور في ")])
+def test_a_session_without_a_name_is_named_by_its_date_never_by_its_id(data_dir: Path, lang: str, words: str) -> None:
+    data = load_dataset(data_dir)
+    options = priorities(data)
+    rows = rr.result_rows(dot_vote(data, {options[0]: 3}, 3), rr.Session("walk-default", ""), DAY)
+    rr.publish(data_dir, rows, "walk-default", POLL, who="a")
+    data = load_dataset(data_dir)
+    line = line_about(data, options[0], lang)
+    assert line.startswith(words + fmt_date(DAY, lang))
+    assert "walk-default" not in line
+    # an event named instead gives the event's name; a session name given wins (the control of the fallback)
+    named = rr.session_label({"session_id": "walk-default", "session_name": "Sfax, mars 2027"}, data["events"], lang)
+    assert named == "Sfax, mars 2027"
+    event = next(iter(data["events"].index))
+    assert rr.session_label({"session_id": "walk-default", "event_id": event}, data["events"], lang) == \
+        text(data["events"].loc[event], "name", lang)
+    assert rr.session_label({"session_id": "walk-default"}, data["events"], lang) == \
+        {"en": "A room session", "fr": "Une séance en salle", "ar": "جلسة مع الحضور"}[lang]
