@@ -37,6 +37,7 @@ from mc2cm.votes import APPROVED, CLOSED, OPEN, PollClosed, TooManyPosts, Unknow
 
 REFRESH_SECONDS = 3
 TOP_POSTS = 5  # questions or ideas on the projector: the room's top five
+LONG_OPTION_CHARS = 90  # a choice longer than this (a whole question) is written out above its bar, not beside it
 POST_WORDS = {  # literal keys: the catalog check finds them
     "questions": {"label": "ballot.your_question", "send": "ballot.send_question", "heading": "ballot.room_questions",
                   "none": "ballot.no_questions", "sent": "ballot.question_sent", "pending": "ballot.question_pending"},
@@ -312,9 +313,29 @@ def live_results(poll_id: str, ui: UI, top: int = TOP_POSTS) -> None:
             top_posts_list(poll_id, ui, top)
             return
         chart, _, _ = results_chart(poll_id, ui)
+        if spec is not None and spec.kind not in (RANKING, RATING) and \
+                max((len(name) for _, name in spec.options), default=0) > LONG_OPTION_CHARS:
+            text_bars(spec.options, store.tally(poll_id), ui)  # whole questions do not fit beside a bar
+            st.caption(escape_markdown(chart.summary))
+            return
         show_chart(chart, ui, key=f"poll-{poll_id}", config={"displayModeBar": False, "staticPlot": True})
 
     _results()
+
+
+def text_bars(options: list[tuple[str, str]], tally: dict[str, int], ui: UI) -> None:
+    """A choice poll whose options are whole sentences: each written out in full, its bar and count under it.
+
+    HTML, so a sentence wraps as text does (a Plotly axis label of five lines overlaps its neighbours);
+    the bar's length is the count's share of the largest, and the count is written beside it.
+    """
+    counts = [int(tally.get(value, 0)) for value, _ in options]
+    most = max([*counts, 1])
+    items = "".join(
+        f'<li><p>{escape(name)}</p><div class="mc2cm-bar"><span style="width:{round(100 * n / most)}%"></span>'
+        f"<strong>{escape(fmt_number(n, ui.lang))}</strong></div></li>"
+        for (_, name), n in zip(options, counts, strict=True))
+    st.html(f'<ol class="mc2cm-text-bars" dir="{"rtl" if ui.rtl else "ltr"}" data-testid="mc2cm-text-bars">{items}</ol>')
 
 
 def results_csv(poll_id: str, ui: UI) -> bytes:

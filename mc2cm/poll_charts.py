@@ -23,13 +23,13 @@ def _decimal(value: float | None, lang: str) -> str:
 
 def _bars(labels: list[str], values: list[float], texts: list[str], lang: str, top: float) -> go.Figure:
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#0072B2", text=texts,
-                           textposition="outside", textfont={"size": 24, "color": "#000"}, cliponaxis=False,
+                           textposition="outside", textfont={"size": 28, "color": "#000"}, cliponaxis=False,
                            hoverinfo="skip"))
     fig.update_yaxes(autorange="reversed", side="right" if is_rtl(lang) else "left",
-                     tickfont={"size": 22, "color": "#000"})
+                     tickfont={"size": 28, "color": "#000"})  # nothing on the projector under 28 px
     fig.update_xaxes(visible=False, range=[0, top * 1.45], autorange="reversed" if is_rtl(lang) else None)
-    fig.update_layout(height=110 + 80 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      font={"family": FONT, "size": 22}, plot_bgcolor="white", paper_bgcolor="white")
+    fig.update_layout(height=110 + 96 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      font={"family": FONT, "size": 28}, plot_bgcolor="white", paper_bgcolor="white")
     return fig
 
 

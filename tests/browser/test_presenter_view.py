@@ -63,13 +63,19 @@ SMALL_TEXT = """(least) => {
   return small; }"""
 
 
+SMALL_CHART_TEXT = """(least) => [...document.querySelectorAll('[data-testid="stMain"] .main-svg text')]
+  .filter(t => t.textContent.trim() && parseFloat(getComputedStyle(t).fontSize) < least)
+  .map(t => `${parseFloat(getComputedStyle(t).fontSize)}px (chart) ${t.textContent.trim().slice(0, 40)}`)"""
+
+
 def px(page: Page, selector: str, prop: str = "font-size") -> float:
     return float(page.locator(selector).first.evaluate(f"el => parseFloat(getComputedStyle(el)['{prop}'])"))
 
 
 def slide_checks(page: Page) -> dict[str, Any]:
     qr = page.get_by_test_id("mc2cm-qr").bounding_box()
-    return {"buttons": page.evaluate(VISIBLE_BUTTONS), "small": page.evaluate(SMALL_TEXT, BODY_MIN_PX),
+    return {"buttons": page.evaluate(VISIBLE_BUTTONS),
+            "small": page.evaluate(SMALL_TEXT, BODY_MIN_PX) + page.evaluate(SMALL_CHART_TEXT, BODY_MIN_PX),
             "qr": round(qr["width"]) if qr else 0, "password": page.locator("input[type=password]").count(),
             "fits": page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'), "
                                   "f = document.querySelector('.mc2cm-slide-foot').getBoundingClientRect();"
@@ -79,15 +85,18 @@ def slide_checks(page: Page) -> dict[str, Any]:
 def test_the_projector_at_1080p_is_the_scene_only(tmp_path: Path, new_page) -> None:  # type: ignore[no-untyped-def]
     with streamlit_server(ROOT / "data", env=env(tmp_path)) as url:
         projector = new_page(width=1920, height=1080).page
-        for scene in ("context-and-participants", "initiatives-on-the-map", "coordination-challenges", "recommendations",
-                      "questions-in-numbers"):
-            projector.goto(f"{url}/present?lang=en&scene={scene}")
+        for lang, scene in (*(("en", s) for s in ("context-and-participants", "initiatives-on-the-map",
+                                                     "coordination-challenges", "recommendations", "questions-in-numbers",
+                                                     "guiding-question-vote", "rank-the-priorities",
+                                                     "rate-the-key-messages")),
+                            ("fr", "guiding-question-vote"), ("ar", "guiding-question-vote")):
+            projector.goto(f"{url}/present?lang={lang}&scene={scene}")
             wait_idle(projector)
             projector.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
             projector.evaluate("() => document.fonts.ready")
-            screenshot(projector, f"projector-1080p-{scene}")
+            screenshot(projector, f"projector-1080p-{scene}-{lang}")
             checks = slide_checks(projector)
-            print(scene, checks)
+            print(lang, scene, checks)
             # no sign-in, no notes, no controls: the only thing to click is a quiet link to the presenter view
             assert checks["buttons"] == []
             assert checks["password"] == 0
@@ -104,6 +113,12 @@ def test_the_projector_at_1080p_is_the_scene_only(tmp_path: Path, new_page) -> N
             if scene == "initiatives-on-the-map":  # the legend: every area colour of the schema
                 expect(projector.locator(".mc2cm-legend i")).to_have_count(4)
         # Controls of the checks above: each finds what it looks for where it is.
+        assert projector.evaluate(SMALL_CHART_TEXT, 100) == []  # the whole questions are text, no chart
+        projector.goto(f"{url}/present?lang=en&scene=rank-the-priorities")
+        wait_idle(projector)
+        expect(projector.locator(".main-svg text").first).to_be_attached(timeout=30_000)
+        assert projector.evaluate(SMALL_CHART_TEXT, BODY_MIN_PX) == []
+        assert len(projector.evaluate(SMALL_CHART_TEXT, 100)) >= 5  # the chart's words are measured: its 5 labels
         projector.evaluate("() => document.querySelector('.mc2cm-qr').style.setProperty('--mc2cm-qr', '260px')")
         assert slide_checks(projector)["qr"] == 260
         projector.evaluate("() => document.querySelector('[data-testid=\"stMain\"] [data-testid=\"stCaptionContainer\"] p')"
