@@ -15,7 +15,7 @@ from mc2cm.i18n import LANGUAGE_NAMES, label
 from mc2cm.plaintext import escape_markdown
 from mc2cm.presenter import room_vote_store
 from mc2cm.problem_text import problem_message, refusal_message
-from mc2cm.titles import column_label
+from mc2cm.titles import column_title
 from mc2cm.votes import APPROVED, CLOSED, DEFAULT_SESSION, SESSION_PATTERN, VoteStore
 
 NOTICE_KEY = "mc2cm_room_published"
@@ -24,8 +24,8 @@ NOTICE_KEY = "mc2cm_room_published"
 def _preview(rows: list[dict[str, str]], ui: UI) -> pd.DataFrame:
     tspec = ui.data.spec.table(room_results.TABLE)
 
-    def head(column: str) -> str:
-        return column_label(tspec, column, ui.lang, mark_required=False)
+    def head(column: str) -> str:  # words for the facilitator; the file's column names are for /manage
+        return column_title(tspec, column, ui.lang)
 
     return pd.DataFrame({
         ui.t("room.heading"): [room_results.subject_label(ui.data, row, ui.lang) for row in rows],
@@ -38,9 +38,13 @@ def _preview(rows: list[dict[str, str]], ui: UI) -> pd.DataFrame:
 
 def _kept_posts(poll_id: str, votes: VoteStore, ui: UI) -> list[str]:
     approved = [p for p in votes.posts(poll_id) if p.status == APPROVED]
+    if not approved:  # no empty list with the widget's own English ("No options to select")
+        st.caption(ui.t("room.publish.none_approved"))
+        return []
     labels = {p.id: f"{p.text} · {p.upvotes}" for p in approved}
     return st.multiselect(ui.t("room.publish.keep"), list(labels), format_func=lambda pid: labels[pid],
-                          help=ui.t("room.publish.keep_help"), key=f"room-keep-{poll_id}")
+                          help=ui.t("room.publish.keep_help"), key=f"room-keep-{poll_id}",
+                          placeholder=ui.t("room.publish.keep_placeholder"))
 
 
 def publish_panel(poll_id: str, ui: UI, votes: VoteStore | None = None) -> None:
@@ -97,7 +101,11 @@ def _panel(poll_id: str, ui: UI, votes: VoteStore | None) -> None:
     existing, version = room_results.current_rows(data_cache.data_dir())
     replaced = sum(1 for r in existing if r.get("session_id") == session_id and r.get("poll_id") == poll_id)
     st.markdown(f"**{escape_markdown(ui.tn('room.publish.preview', len(rows)))}**")
-    st.dataframe(_preview(rows, ui), hide_index=True, width="stretch")
+    preview = _preview(rows, ui)
+    if ui.rtl:  # st.dataframe's canvas grid does not run right to left, and its toolbar covered the heading
+        st.table(preview.set_index(preview.columns[0]))
+    else:
+        st.dataframe(preview, hide_index=True, width="stretch")
     if replaced:
         st.caption(ui.tn("room.publish.replaces", replaced))
     if st.button(ui.t("room.publish.button"), type="primary", key=f"room-publish-{poll_id}", icon=":material/publish:"):
