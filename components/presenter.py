@@ -188,10 +188,11 @@ def session_picker(ui: UI) -> None:
         st.success(notice, icon=":material/check_circle:")
     with st.expander(ui.t("presenter.session_change"), icon=":material/swap_horiz:"):
         options = [current, *(name for name in known if name != current)]
-        with st.form("presenter-session", border=False, clear_on_submit=True):  # then the current one shows
+        with st.form("presenter-session", border=False):
             chosen = st.selectbox(ui.t("presenter.session_existing"), options, key=f"presenter-session-existing-{current}",
                                   format_func=lambda name: f"{name} · {ui.tn('poll.voters', known.get(name, 0))}")
-            typed = st.text_input(ui.t("presenter.session_new"), key="presenter-session-new", max_chars=64,
+            # keyed by the room's session: after a switch the box starts empty; after a refusal it keeps the typing
+            typed = st.text_input(ui.t("presenter.session_new"), key=f"presenter-session-new-{current}", max_chars=64,
                                   placeholder="sfax-2027-03", help=ui.t("presenter.session_new_help"))
             switch = st.form_submit_button(ui.t("presenter.session_switch"), icon=":material/swap_horiz:")
         if not switch:
@@ -205,7 +206,10 @@ def session_picker(ui: UI) -> None:
         except ValueError:
             st.warning(ui.t("presenter.session_bad"), icon=":material/error:")
             return
-        st.session_state[SESSION_NOTICE_KEY] = ui.t("presenter.session_switched", session=target, previous=current)
+        notice = ui.t("presenter.session_switched", session=target, previous=current)
+        if target not in known:  # nothing answered there yet: every poll starts closed
+            notice += " " + ui.t("presenter.session_polls_closed")
+        st.session_state[SESSION_NOTICE_KEY] = notice
         st.rerun()
 
 

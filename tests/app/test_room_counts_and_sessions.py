@@ -93,21 +93,22 @@ def test_the_presenter_switches_the_rooms_session_and_everything_follows(env: Pa
     at = signed_in_page("pages/present.py", {"lang": "en", "view": "presenter", "scene": "questions-in-numbers"})
     assert not at.exception
     assert "Answers go to session <strong dir=\"ltr\">default</strong>" in everything_shown(at)
-    at.text_input(key="presenter-session-new").input("Sfax 2027!")
+    at.text_input(key="presenter-session-new-default").input("Sfax 2027!")
     at.button(key="FormSubmitter:presenter-session-Switch the room to this session").click().run()
     assert [w.value for w in at.warning] == ["A session id is lower-case letters, digits and hyphens, e.g. sfax-2027-03."]
     assert room_session() == "default"
-    at.text_input(key="presenter-session-new").input("sfax-2027-03")
+    assert at.text_input(key="presenter-session-new-default").value == "Sfax 2027!"  # the typing kept, to correct
+    at.text_input(key="presenter-session-new-default").input("sfax-2027-03")
     at.button(key="FormSubmitter:presenter-session-Switch the room to this session").click().run()
     assert not at.exception
     assert room_session() == "sfax-2027-03"
-    assert "Answers now go to session sfax-2027-03. The answers of session default are kept." in \
-        [s.value for s in at.success]
+    assert "Answers now go to session sfax-2027-03. The answers of session default are kept. Its polls start closed: " \
+        "open each one when its scene comes." in [s.value for s in at.success]
+    assert at.text_input(key="presenter-session-new-sfax-2027-03").value == ""  # a fresh box for the next switch
     # the projector counts the new session's answers: none yet
     projector = open_page("pages/present.py", {"lang": "en", "scene": "questions-in-numbers"})
     assert figures(projector)["Questions sent"] == "0"
     # and back to the earlier session, picked from the list of sessions with answers
-    at.text_input(key="presenter-session-new").input("")
     at.selectbox(key="presenter-session-existing-sfax-2027-03").select("default")
     at.button(key="FormSubmitter:presenter-session-Switch the room to this session").click().run()
     assert room_session() == "default"
@@ -118,12 +119,13 @@ def test_the_session_picker_is_for_the_signed_in_presenter_only(env: Path, monke
     monkeypatch.setenv("MC2CM_ADMIN_PASSWORD", "facilitator passphrase")
     at = open_page("pages/present.py", {"lang": "en", "view": "presenter"})
     assert not at.exception
-    assert not [w for w in at.text_input if w.key == "presenter-session-new"]
+    assert not [w for w in at.text_input if str(w.key).startswith("presenter-session-new")]
     projector = signed_in_page("pages/present.py", {"lang": "en", "scene": "questions-in-numbers"})
-    assert not [w for w in projector.text_input if w.key == "presenter-session-new"]
+    assert not [w for w in projector.text_input if str(w.key).startswith("presenter-session-new")]
     # control: the same search finds it in the signed-in presenter view
     presenter_view = signed_in_page("pages/present.py", {"lang": "en", "view": "presenter"})
-    assert [w.key for w in presenter_view.text_input if w.key == "presenter-session-new"] == ["presenter-session-new"]
+    assert [w.key for w in presenter_view.text_input if str(w.key).startswith("presenter-session-new")] == \
+        ["presenter-session-new-default"]
 
 
 def test_other_kinds_are_counted_by_the_phones_that_answered(env: Path, tmp_path: Path,
