@@ -261,7 +261,7 @@ def scene_body(scene: Scene, ui: UI) -> None:
         parts = map_view(sel, ui, height=580)
         if not parts.elsewhere.empty:
             names = join((text(r, "name", ui.lang) for _, r in parts.elsewhere.iterrows()), ui.lang)
-            st.caption(escape_markdown(f"{ui.t('map.elsewhere')}: {names}"))
+            st.caption(escape_markdown(ui.t("map.elsewhere_list", names=names)))  # French puts a space before ":"
     elif scene.view == "challenges":
         _numbered(select_challenges(ui.data, sel), ui, "", "challenges")
     elif scene.view in ("priorities", "key_messages"):
