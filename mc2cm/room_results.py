@@ -131,7 +131,8 @@ def gather(data: Dataset, poll_id: str, store: VoteStore, keep: Collection[str] 
     options = [value for value, _ in poll_options(data, options_code, "en")] if options_code else []
     n = store.voters(poll_id)
     if kind in POST_KINDS:
-        kept = tuple(KeptPost(p.text, "ar" if strong_direction(p.text) == "rtl" else latin_lang, p.upvotes, p.tag)
+        kept = tuple(KeptPost(p.text, "ar" if strong_direction(p.text) == "rtl" else latin_language(p.text, latin_lang),
+                              p.upvotes, p.tag)
                      for p in store.posts(poll_id) if p.id in keep and p.status == APPROVED)
         return PollResults(poll_id, kind, n, posts=kept, tag_column=subject_column(data.spec, _cell_text(poll, "tags")))
     if kind == "ranking":
@@ -279,6 +280,31 @@ def ordinal(n: int, lang: str) -> str:
     """1st, 2nd, 3rd, 11th (English); 1er, 2e (French); 1 (Arabic says "rank 1"): CLDR's ordinal rules."""
     form = Locale.parse(babel_locale(lang)).ordinal_form(n)
     return t(ORDINAL_KEYS.get(form, "room.ordinal.other"), lang, n=n)
+
+
+_FRENCH = frozenset(("le", "la", "les", "des", "du", "de", "un", "une", "et", "est", "pour", "dans", "sur", "avec",
+                     "au", "aux", "qui", "que", "ne", "pas", "nous", "vous", "ils", "leur", "leurs", "ces", "cette",
+                     "comment", "quels", "quelles", "quel", "quelle", "entre", "plus", "être", "faire"))
+_ENGLISH = frozenset(("the", "and", "of", "to", "is", "are", "for", "in", "on", "with", "a", "an", "how", "what",
+                      "which", "who", "we", "you", "they", "their", "these", "this", "between", "more", "be", "do",
+                      "does", "can", "should", "from"))
+_FRENCH_LETTERS = frozenset("àâçéèêëîïôûùüÿœæ")
+
+
+def latin_language(text: str, fallback: str) -> str:
+    """``fr`` or ``en`` for a post in Latin script, by its small words and accents; ``fallback`` when unclear.
+
+    Good enough to mark a delegate's one-line idea for screen readers and translators (``text_lang``);
+    the facilitator's choice of ``fallback`` decides a tie.
+    """
+    words = [w.strip(".,;:!?«»\"'()").lower() for w in text.replace("'", " ").replace("’", " ").split()]
+    french = sum(w in _FRENCH for w in words) + 2 * sum(ch in _FRENCH_LETTERS for ch in text.lower())
+    english = sum(w in _ENGLISH for w in words)
+    if french > english:
+        return "fr"
+    if english > french:
+        return "en"
+    return fallback
 
 
 def session_label(row: Row, events: pd.DataFrame, lang: str) -> str:

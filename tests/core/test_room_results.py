@@ -388,3 +388,19 @@ def test_a_session_without_a_name_is_named_by_its_date_never_by_its_id(data_dir:
         text(data["events"].loc[event], "name", lang)
     assert rr.session_label({"session_id": "walk-default"}, data["events"], lang) == \
         {"en": "A room session", "fr": "Une séance en salle", "ar": "جلسة مع الحضور"}[lang]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Publish one shared map of services for newcomers", "en"),
+    ("Un guichet unique pour les nouveaux arrivants", "fr"),
+    ("Qui paie le bureau de coordination ?", "fr"),
+    ("Open a joint city and CSO help desk in every district", "en"),
+    ("Médiation", "fr"),  # an accent alone says French
+])
+def test_a_latin_post_is_marked_french_or_english_by_its_words(text: str, expected: str) -> None:
+    assert rr.latin_language(text, "fr") == rr.latin_language(text, "en") == expected
+
+
+def test_an_unclear_latin_post_takes_the_facilitators_choice() -> None:
+    assert rr.latin_language("CSO desk OK", "fr") == "fr"  # control: nothing tells, so the fallback decides
+    assert rr.latin_language("CSO desk OK", "en") == "en"
