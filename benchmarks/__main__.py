@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from benchmarks.dataset import SHIPPED, make_large_dataset
 from benchmarks.measure import APP_PAGES, LOAD_CAP_SECONDS, browse, burst, map_payload, rerun_cost
 from benchmarks.report import markdown
 from benchmarks.room import room_burst, room_errors
+from benchmarks.room_answers import answers_markdown, room_answers
 from benchmarks.server import BASELINE, ROOT, ServerDied, ServerPool
 from benchmarks.snapshot import git_state, resolve_ref, snapshot_app, snapshot_worktree, tree_digest
 from benchmarks.stats import ratio
@@ -49,11 +51,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="initiatives ×scale, cities ×max(1, scale/10) in the synthetic dataset (100)")
     parser.add_argument("--quick", action="store_true", help="small and short: a check that everything runs")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser phases (first paint, phone)")
-    parser.add_argument("--only", choices=["phone", "room"],
-                        help="run only this phase (phone: the phone profile; room: the room burst)")
+    parser.add_argument("--only", choices=["phone", "room", "room-answers"],
+                        help="run only this phase (phone: the phone profile; room: the room burst; room-answers: "
+                             "the questions burst)")
     parser.add_argument("--room-phones", type=int, help="phones in the room burst (default 150; --quick 20)")
     parser.add_argument("--room-seconds", type=float, help="window the phones arrive in (default 60; --quick 10)")
     parser.add_argument("--no-room", action="store_true", help="skip the room burst")
+    parser.add_argument("--no-room-answers", action="store_true",
+                        help="skip the questions burst (questions, upvotes, a ranking; same phones and window)")
+    parser.add_argument("--room-answers-backend", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="the questions burst's vote store (sqlite; postgresql: a throwaway local cluster)")
     parser.add_argument("--no-variants", action="store_true",
                         help="skip the what-if servers (runner.postScriptGC=false; cached map HTML)")
     parser.add_argument("--compare-ref", metavar="REV",
@@ -248,9 +255,22 @@ def room_phase(args: argparse.Namespace, tmp: Path, log_dir: Path, app: Path, re
     return room
 
 
+def room_answers_phase(args: argparse.Namespace, log_dir: Path, app: Path, retries: list[str]) -> dict[str, Any]:
+    """Questions burst: phones post, upvote and rank on /ballot while the questions scene reruns (room_answers.py)."""
+    log(f"questions burst ({args.room_answers_backend}): {args.room_phones} phones over {args.room_seconds:g} s "
+        "post, upvote three and rank on /ballot, /present rerunning")
+    result = with_retry("room answers", lambda: room_answers(
+        args.room_phones, args.room_seconds, args.room_answers_backend, script=app.with_name("serve.py"),
+        log_dir=log_dir), retries)
+    log(f"  post p95 {result['post']['p95_ms']} ms, upvote p95 {result['upvote']['p95_ms']} ms, rank p95 "
+        f"{result['rank']['p95_ms']} ms, errors {result['errors']}, counts exact {result['counts_exact']}, "
+        f"projector ×{result['projector']['ratio']}, peak RSS {result['rss_peak_mb']} MB")
+    return result
+
+
 def count_errors(r: dict[str, Any]) -> int:
-    room = room_errors(r.get("room") or {})
-    if "rerun" not in r:  # --only phone / --only room
+    room = room_errors(r.get("room") or {}) + room_errors(r.get("room_answers") or {})
+    if "rerun" not in r:  # --only phone / --only room / --only room-answers
         return room + sum(len(row["errors"]) for row in (r.get("phone") or {}).get("targets", {}).values())
     total = len(r["rerun"]["baseline"]["errors"])
     for row in r["rerun"]["pages"].values():
@@ -261,7 +281,7 @@ def count_errors(r: dict[str, Any]) -> int:
         total += sum(len(row["errors"]) for row in browser_phase.get("targets", {}).values())
     for block in (r.get("variants") or {}).values():
         total += int(block.get("errors", 0))
-    return total + room
+    return int(total + room)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear script of phases
@@ -284,11 +304,15 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         if args.only == "room":
             room = room_phase(args, Path(tmp), log_dir, app, retries)
             return _finish({"meta": _meta(command, args, git, load_before, retries), "room": room}, out, started)
+        if args.only == "room-answers":
+            answers = room_answers_phase(args, log_dir, app, retries)
+            meta = _meta(command, args, git, load_before, retries)
+            return _finish({"meta": meta, "room_answers": answers}, out, started)
         if args.only == "phone":
             log(f"phone profile in Chromium, Slow 4G ({args.paint_runs} rounds after a warm-up, taking turns)")
-            phone = with_retry("phone", lambda: phone_phase(args, servers, app), retries)
+            profile = with_retry("phone", lambda: phone_phase(args, servers, app), retries)
             meta = _meta(command, args, git, load_before, retries)
-            return _finish({"meta": meta, "phone": phone}, out, started)
+            return _finish({"meta": meta, "phone": profile}, out, started)
         log(f"generating the {args.scale}× dataset")
         large_dir = Path(tmp) / "data-large"
         dataset = make_large_dataset(large_dir, city_factor=max(1, args.scale // 10), initiative_factor=args.scale)
@@ -313,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
             for target in ("baseline", "app"):
                 log(f"load {shape}: {'app /map' if target == 'app' else 'one-line app'}, {args.sessions} sessions")
                 load[shape][target] = with_retry(f"load {shape} {target}",
-                                                 lambda s=shape, t=target: load_phase(s, t, args, servers, app), retries)
+                                                 partial(load_phase, shape, target, args, servers, app), retries)
             load[shape]["ratio"] = _load_ratio(load[shape]["app"], load[shape]["baseline"])
 
         variants: dict[str, Any] = {}
@@ -336,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         if ref is not None and (args.compare_ref or not args.no_variants):
             variants["ref"] = compare_ref(Path(tmp), large_dir, args, servers, retries, ref)
         room = {} if args.no_room else room_phase(args, Path(tmp), log_dir, app, retries)
+        answers = {} if args.no_room_answers else room_answers_phase(args, log_dir, app, retries)
         paint: dict[str, Any] = {}
         phone: dict[str, Any] = {}
         if not args.no_browser:
@@ -399,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one linear sc
         "first_paint": first,
         "phone": phone,
         "room": room,
+        "room_answers": answers,
         "map_breakdown": breakdown,
         "variants": variants,
     }
@@ -423,7 +449,7 @@ def _finish(result: dict[str, Any], out: Path, started: float) -> int:
     result["meta"]["wall_seconds"] = round(time.monotonic() - started, 1)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = json.dumps(result, indent=2, ensure_ascii=False)
-    report = markdown(result)
+    report = markdown(result) + answers_markdown(result.get("room_answers") or {})
     for name in (f"results-{stamp}", "latest"):
         (out / f"{name}.json").write_text(text, encoding="utf-8")
         (out / f"{name}.md").write_text(report, encoding="utf-8")

@@ -1,6 +1,7 @@
 """Room burst for questions, upvotes and rankings (issue 16): phones over HTTP on the light ballot.
 
-``python -m benchmarks.room_answers [--phones 150] [--seconds 60] [--backend sqlite|postgresql]``
+``python -m benchmarks.room_answers [--phones 150] [--seconds 60] [--backend sqlite|postgresql] [--pin-db]``
+(also a phase of ``python -m benchmarks``: ``--only room-answers``, ``--no-room-answers``).
 
 N simulated phones (plain HTTP, standard library; own cookie and client address each, as in
 ``benchmarks/room.py``) arrive evenly over the window. Each loads the questions poll, sends a
@@ -29,7 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,43 @@ async def _room(server: Server, count: int, seconds: float, every: float) -> dic
     return raw
 
 
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+@contextmanager
+def _pinned(url: str) -> Iterator[dict[str, Any]]:
+    """PostgreSQL on the first core, this process (and the app server it starts) on the others: a stand-in for
+    a database on its own machine. New backends fork from the postmaster and inherit its core."""
+    import psycopg  # noqa: PLC0415
+
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:  # one core for each side
+        raise RuntimeError("--pin-db needs two cores")
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT pg_backend_pid()").fetchone()
+    if row is None:
+        raise RuntimeError("PostgreSQL did not say its backend's pid")
+    postmaster = _parent(int(row[0]))
+    cluster = [postmaster] + [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+                              and _safe_parent(int(p.name)) == postmaster]
+    for pid in cluster:
+        with suppress(ProcessLookupError):  # a backend that just ended
+            os.sched_setaffinity(pid, {cores[0]})
+    os.sched_setaffinity(0, set(cores[1:]))
+    try:
+        yield {"database_cores": [cores[0]], "app_and_phones_cores": cores[1:]}
+    finally:
+        os.sched_setaffinity(0, set(cores))
+
+
+def _safe_parent(pid: int) -> int:
+    try:
+        return _parent(pid)
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
 @contextmanager
 def _votes(backend: str, folder: Path) -> Iterator[str]:
     if backend == "postgresql":
@@ -148,12 +186,18 @@ def _votes(backend: str, folder: Path) -> Iterator[str]:
         yield str(folder / f"answers-{secrets.token_hex(4)}.sqlite3")
 
 
-def room_answers(phones: int, seconds: float, backend: str) -> dict[str, Any]:
+def room_answers(phones: int, seconds: float, backend: str, *, script: Path | None = None,
+                 log_dir: Path | None = None, pin_db: bool = False) -> dict[str, Any]:
+    """Run the burst against ``script`` (default: this repository's ``serve.py``); server logs to ``log_dir``."""
     from mc2cm.voters import SECRET_ENV  # noqa: PLC0415
     from mc2cm.votes import OPEN, POST, VOTES_ENV, open_vote_store  # noqa: PLC0415
 
     every = min(3.0, max(0.5, seconds / 10))
-    with tempfile.TemporaryDirectory(prefix="mc2cm-room-answers-") as tmp, _votes(backend, Path(tmp)) as target:
+    if pin_db and backend != "postgresql":
+        raise ValueError("--pin-db pins the PostgreSQL server: use it with --backend postgresql")
+    with (tempfile.TemporaryDirectory(prefix="mc2cm-room-answers-") as tmp, _votes(backend, Path(tmp)) as target,
+          ExitStack() as stack):
+        pinned = stack.enter_context(_pinned(target)) if pin_db else {}
         store = open_vote_store(target, "benchmark")
         for poll in (QUESTIONS, RANKING):
             store.set_status(poll, OPEN)
@@ -163,7 +207,7 @@ def room_answers(phones: int, seconds: float, backend: str) -> dict[str, Any]:
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)
         try:
-            with streamlit_server(ROOT / "serve.py", SHIPPED, Path(tmp)) as server:
+            with streamlit_server(script or ROOT / "serve.py", SHIPPED, log_dir or Path(tmp)) as server:
                 raw = asyncio.run(_room(server, phones, seconds, every))
                 server.check_alive()
         finally:
@@ -194,7 +238,36 @@ def room_answers(phones: int, seconds: float, backend: str) -> dict[str, Any]:
                           "during_p95_ms": ms(percentile(raw["during"], 95)), "runs_during": len(raw["during"]),
                           "errors": raw["projector_errors"]},
             "rss_start_mb": round(raw["rss_start"] / 1e6, 1), "rss_peak_mb": round(raw["rss_peak"] / 1e6, 1),
+            **({"pinned": pinned} if pinned else {}),
         }
+
+
+def _cell(value: object) -> str:
+    return "–" if value is None else f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
+def answers_markdown(r: dict[str, Any]) -> str:
+    """The questions burst as a section of ``latest.md`` (nothing when it did not run)."""
+    if not r:
+        return ""
+    pr = r["projector"]
+    lines = ["", (f"## Questions burst ({r['backend']}): {r['phones']} phones over {r['seconds']:g} s post, upvote "
+             "and rank on /ballot, /present rerunning"), "",
+             (f"Each phone sends a question, upvotes three it did not send and ranks the five priorities; "
+              f"`/present?scene={QUESTIONS}` reruns meanwhile. Burst done in {r['wall_seconds']:g} s."), "",
+             "| figure | p50 | p95 | max |", "| --- | ---: | ---: | ---: |"]
+    for key, name in (("post", "post ms (POST + GET)"), ("upvote", "upvote ms (each POST + GET)"),
+                      ("rank", "rank ms (GET + POST + GET)")):
+        row = r[key]
+        lines.append(f"| {name} | {_cell(row['p50_ms'])} | {_cell(row['p95_ms'])} | {_cell(row['max_ms'])} |")
+    lines += [(f"| /present rerun ms during ({pr['runs_during']} runs; before: median {_cell(pr['baseline_ms'])}) | "
+              f"{_cell(pr['during_ms'])} | {_cell(pr['during_p95_ms'])} | |"), "",
+              (f"Projector {_cell(pr['ratio'])}× (during ÷ before); errors {r['errors']}; posts {r['posts']}, "
+               f"upvotes {r['upvotes_recorded']} / {r['upvotes_sent']}, rankings {r['rankings']}: counts "
+               f"{'exact' if r['counts_exact'] else '**not exact**'}; server RSS {_cell(r['rss_start_mb'])} → "
+               f"{_cell(r['rss_peak_mb'])} MB.")]
+    samples = [*r["error_samples"], *pr["errors"][:3]]
+    return "\n".join(lines + (["", "Errors: " + "; ".join(samples)] if samples else [])) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phones", type=int, default=150)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pin-db", action="store_true",
+                        help="PostgreSQL on one core, the app and the phones on the others (needs 2 cores)")
     args = parser.parse_args(argv)
-    result = room_answers(args.phones, args.seconds, args.backend)
+    result = room_answers(args.phones, args.seconds, args.backend, pin_db=args.pin_db)
     print(json.dumps(result, indent=1))
     return 0 if result["errors"] == 0 and result["counts_exact"] else 1
 

@@ -19,6 +19,7 @@ processes serve one room (see ``open_vote_store``).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import datetime as dt
@@ -27,13 +28,17 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
 
 VOTES_ENV = "MC2CM_VOTES_DB"
 SESSION_ENV = "MC2CM_SESSION"
@@ -536,18 +541,59 @@ class SQLiteVoteStore(_SQLVoteStore):
             conn.execute("COMMIT")
 
 
+POOL_MAX_ENV = "MC2CM_VOTES_POOL_MAX"
+DEFAULT_POOL_MAX = 8  # connections per process and database; a 2-core app server rarely needs more than a few
+CONNECT_TIMEOUT_S = 10
+_POOLS: dict[str, ConnectionPool[Any]] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool_max() -> int:
+    raw = os.environ.get(POOL_MAX_ENV, "").strip() or str(DEFAULT_POOL_MAX)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{POOL_MAX_ENV} is the most connections a process keeps open, 1 or more (got {raw!r}).")
+    return int(raw)
+
+
+def _close_pools() -> None:
+    with _POOLS_LOCK:
+        for pool in _POOLS.values():
+            pool.close(timeout=1.0)
+        _POOLS.clear()
+
+
+def _pool(url: str) -> ConnectionPool[Any]:
+    """The process's one connection pool for ``url``: every store on that database (and every copy) shares it."""
+    from psycopg_pool import ConnectionPool  # noqa: PLC0415 - only needed when PostgreSQL is configured
+
+    with _POOLS_LOCK:
+        pool = _POOLS.get(url)
+        if pool is None or pool.closed:
+            pool = ConnectionPool(url, kwargs={"autocommit": False, "connect_timeout": CONNECT_TIMEOUT_S},
+                                  min_size=1, max_size=_pool_max(), open=True, timeout=BUSY_TIMEOUT_S,
+                                  check=ConnectionPool.check_connection,  # a connection the server dropped is replaced
+                                  name="mc2cm-votes")
+            pool.wait(timeout=CONNECT_TIMEOUT_S)  # unreachable: PoolTimeout (an OperationalError), pool closed
+            if not _POOLS:
+                atexit.register(_close_pools)
+            _POOLS[url] = pool
+        return pool
+
+
 class PostgresVoteStore(_SQLVoteStore):
-    """The same store on PostgreSQL, for app processes on several machines."""
+    """The same store on PostgreSQL, for app processes on several machines.
+
+    Connections come from one pool per database URL and process (``$MC2CM_VOTES_POOL_MAX``, default 8),
+    so an answer costs a query, not a new server process; copies (``with_session``) share it.
+    """
 
     placeholder = "%s"
     _status_for_update = "SELECT status FROM polls WHERE session = ? AND poll_id = ? FOR SHARE"
 
     def __init__(self, url: str, session: str | None = None) -> None:
-        import psycopg  # noqa: PLC0415 - only needed when PostgreSQL is configured
-
-        self._psycopg = psycopg
         self.url = url
         self.session = session_id(session)
+        self._pool = _pool(url)
         with self._write() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(4242)")  # two processes creating tables at once
             old = {str(r[0]) for r in conn.execute(
@@ -566,11 +612,11 @@ class PostgresVoteStore(_SQLVoteStore):
                 if statement.strip():
                     conn.execute(statement)
 
-    def _connect(self) -> Any:
-        # psycopg's connection context commits on success and rolls back on error.
-        return self._psycopg.connect(self.url, autocommit=False, connect_timeout=10)
+    def _connect(self) -> contextlib.AbstractContextManager[Any]:
+        # A pooled connection: the block commits on success, rolls back on error, then the connection goes back.
+        return self._pool.connection()
 
-    def _write(self) -> Any:
+    def _write(self) -> contextlib.AbstractContextManager[Any]:
         return self._connect()
 
 
