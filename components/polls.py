@@ -287,12 +287,13 @@ def top_posts_list(poll_id: str, ui: UI, n: int = TOP_POSTS) -> None:
         st.html(f"<p style='font-size:1.75rem'>{escape(ui.t(words['none']))}</p>")
         return
     items = "".join(
-        f"<li style='margin:0 0 .75rem'><span>{escape(p.text)}</span> "
+        f"<li style='margin:0 0 .75rem'><span dir='auto'>{escape(p.text)}</span> "
         f"<strong style='white-space:nowrap'>· {escape(ui.tn('ballot.upvotes', p.upvotes))}</strong>"
         f"{' · ' + escape(ui.t('ballot.answered')) if p.answered else ''}</li>" for p in posts)
     # st.html, not Markdown: a post keeps its line breaks, and a blank line would end an HTML block and
     # let the rest be read as Markdown (an image from anywhere, a link)
-    st.html(f"<ol data-testid='mc2cm-top-posts' style='font-size:1.75rem;line-height:1.35;color:#000'>{items}</ol>")
+    # dir=auto: a French question keeps its own order in an Arabic slide (its "?" at its end)
+    st.html(f"<ol data-testid='mc2cm-top-posts' class='mc2cm-top-posts' style='line-height:1.35;color:#000'>{items}</ol>")
 
 
 def live_results(poll_id: str, ui: UI, top: int = TOP_POSTS) -> None:

@@ -86,13 +86,14 @@ def projector_style() -> None:
   .mc2cm-figures div { display: flex; flex-direction: column; }
   .mc2cm-figures dd { order: 1; margin: 0; font-size: 120px; font-weight: 800; line-height: 1; color: #000000; }
   .mc2cm-figures dt { order: 2; font-size: 32px; color: #000000; max-width: 14em; }
+  [data-testid="stMain"] .mc2cm-top-posts > li { font-size: 36px; }  /* the room's words, in the list size */
   .mc2cm-text-bars { margin: .4rem 0; padding-inline-start: 2.2em; }
   [data-testid="stMain"] .mc2cm-text-bars > li { font-size: 28px; line-height: 1.3; margin: 0 0 .55rem; }
   [data-testid="stMain"] .mc2cm-text-bars p { font-size: 28px; margin: 0 0 .2rem; }
   .mc2cm-bar { display: flex; align-items: center; gap: .8rem; }
   .mc2cm-bar span { display: block; height: 30px; min-width: 4px; background: #0072B2; border-radius: 3px; }
   .mc2cm-bar strong { font-size: 36px; font-weight: 800; font-variant-numeric: tabular-nums; }
-  .mc2cm-figures-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1.2rem 3rem; }
+  .mc2cm-figures-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 1.2rem 2.5rem; }
   .mc2cm-tag-counts { list-style: none; margin: .5rem 0; padding: 0; }
   [data-testid="stMain"] .mc2cm-tag-counts li { display: flex; align-items: baseline; gap: 1.2rem; font-size: 32px;
     margin: 0 0 .5rem; }
@@ -193,8 +194,8 @@ def room_counts(poll_id: str, ui: UI) -> None:
             counted = post_counts(store.posts(poll_id))
             sent = "room.counts.sent_ideas" if spec.kind == "ideas" else "room.counts.sent_questions"
             key_figures(((ui.t(sent), counted.sent), (ui.t("room.counts.shown"), counted.shown),
-                         (ui.t("room.counts.waiting"), counted.waiting), (ui.t("room.counts.upvotes"), counted.upvotes)),
-                        ui, grid=True)
+                         (ui.t("room.counts.waiting"), counted.waiting), (ui.t("room.counts.set_aside"), counted.set_aside),
+                         (ui.t("room.counts.upvotes"), counted.upvotes)), ui, grid=True)  # sent = the next three
             if spec.tags:
                 names = dict(spec.tags)
                 items = "".join(f"<li><strong>{escape(fmt_number(n, ui.lang))}</strong><span>{escape(names[tag])}</span></li>"

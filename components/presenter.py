@@ -20,6 +20,7 @@ from mc2cm.i18n import LANGS, LANGUAGE_NAMES, text
 from mc2cm.plaintext import escape_markdown
 from mc2cm.presenter import PUBLIC_BASE, Cue, room_session, room_vote_store, set_room_session, shared_board, timer_text
 from mc2cm.scenes import Scene, deck, public_base_url, scene_index
+from mc2cm.votes import DEFAULT_SESSION
 
 PRESENTER = "presenter"
 VIEWS = ("", PRESENTER)  # ?view= of /present: the projector (none) or the presenter view
@@ -171,6 +172,11 @@ def projector_links(scene: Scene, ui: UI) -> None:
         st.warning(ui.t("presenter.bad_public_url"), icon=":material/link_off:")
 
 
+def session_shown(name: str, ui: UI) -> str:
+    """A session as the facilitator reads it: its id, or the default's name in their language."""
+    return ui.t("presenter.session_default") if name == DEFAULT_SESSION else name
+
+
 def session_picker(ui: UI) -> None:
     """Which session the room answers into: a past one again, or a new one for the next workshop.
 
@@ -182,7 +188,7 @@ def session_picker(ui: UI) -> None:
     notice = st.session_state.pop(SESSION_NOTICE_KEY, None)
     st.subheader(ui.t("presenter.session"))
     st.html(f'<p dir="{"rtl" if ui.rtl else "ltr"}" data-testid="mc2cm-room-session">'
-            f'{escape(ui.t("presenter.session_now"))} <strong dir="ltr">{escape(current)}</strong> · '
+            f'{escape(ui.t("presenter.session_now"))} <strong dir="auto">{escape(session_shown(current, ui))}</strong> · '
             f'{escape(ui.tn("poll.voters", known.get(current, 0)))}</p>')
     if notice:
         st.success(notice, icon=":material/check_circle:")
@@ -190,7 +196,8 @@ def session_picker(ui: UI) -> None:
         options = [current, *(name for name in known if name != current)]
         with st.form("presenter-session", border=False):
             chosen = st.selectbox(ui.t("presenter.session_existing"), options, key=f"presenter-session-existing-{current}",
-                                  format_func=lambda name: f"{name} · {ui.tn('poll.voters', known.get(name, 0))}")
+                                  format_func=lambda name: f"{session_shown(name, ui)} · "
+                                                           f"{ui.tn('poll.voters', known.get(name, 0))}")
             # keyed by the room's session: after a switch the box starts empty; after a refusal it keeps the typing
             typed = st.text_input(ui.t("presenter.session_new"), key=f"presenter-session-new-{current}", max_chars=64,
                                   placeholder="sfax-2027-03", help=ui.t("presenter.session_new_help"))
@@ -206,7 +213,7 @@ def session_picker(ui: UI) -> None:
         except ValueError:
             st.warning(ui.t("presenter.session_bad"), icon=":material/error:")
             return
-        notice = ui.t("presenter.session_switched", session=target, previous=current)
+        notice = ui.t("presenter.session_switched", session=session_shown(target, ui), previous=session_shown(current, ui))
         if target not in known:  # nothing answered there yet: every poll starts closed
             notice += " " + ui.t("presenter.session_polls_closed")
         st.session_state[SESSION_NOTICE_KEY] = notice

@@ -85,6 +85,7 @@ class PostCounts:
     sent: int  # every post the room sent, those set aside included
     shown: int  # approved: what the room sees
     waiting: int  # not reviewed yet
+    set_aside: int  # hidden by the facilitator: sent = shown + waiting + set aside
     upvotes: int  # given to the posts shown
     answered: int  # shown and marked answered
 
@@ -93,7 +94,8 @@ def post_counts(posts: Iterable[Post]) -> PostCounts:
     listed = list(posts)
     shown = [p for p in listed if p.status == APPROVED]
     return PostCounts(sent=len(listed), shown=len(shown), waiting=sum(p.status == PENDING for p in listed),
-                      upvotes=sum(p.upvotes for p in shown), answered=sum(p.answered for p in shown))
+                      set_aside=sum(p.status == HIDDEN for p in listed), upvotes=sum(p.upvotes for p in shown),
+                      answered=sum(p.answered for p in shown))
 
 
 def tag_counts(posts: Iterable[Post], tags: Sequence[str]) -> list[tuple[str, int]]:

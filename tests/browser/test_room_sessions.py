@@ -7,6 +7,7 @@ answers, and its question lands in the new session, counted on the projector and
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def test_the_presenter_moves_the_room_to_a_new_session(tmp_path: Path, browser: 
         presenter.get_by_role("button", name="Se connecter").click()
         wait_idle(presenter)
         session_line = presenter.get_by_test_id("mc2cm-room-session")
-        expect(session_line).to_contain_text("Les réponses vont à la session default", timeout=30_000)
+        expect(session_line).to_contain_text("Les réponses vont à la session par défaut", timeout=30_000)
 
         wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ar")
         contexts.append(wall)
@@ -76,9 +77,14 @@ def test_the_presenter_moves_the_room_to_a_new_session(tmp_path: Path, browser: 
         # the presenter moves the room to a new session
         presenter.get_by_text("Changer de session").click()
         presenter.get_by_role("textbox", name="Ou l'identifiant d'une nouvelle session").fill(NEW)
-        presenter.get_by_role("button", name="Passer la salle à cette session").click()
-        wait_idle(presenter)
-        expect(presenter.get_by_text(f"Les réponses vont désormais à la session {NEW}.")).to_be_visible(timeout=30_000)
+        switched = presenter.get_by_text(f"Les réponses vont désormais à la session {NEW}.")
+        for _ in range(3):  # a click that lands while a live fragment redraws can be dropped: given again, bounded
+            presenter.get_by_role("button", name="Passer la salle à cette session").click()
+            wait_idle(presenter)
+            with contextlib.suppress(AssertionError):
+                expect(switched).to_be_visible(timeout=10_000)
+                break
+        expect(switched).to_be_visible(timeout=30_000)
         expect(session_line).to_contain_text(f"Les réponses vont à la session {NEW}")
         presenter.get_by_text("Changer de session").click()  # the form starts again from the room's session
         expect(presenter.get_by_role("textbox", name="Ou l'identifiant d'une nouvelle session")).to_have_value("")

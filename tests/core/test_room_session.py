@@ -94,7 +94,8 @@ def test_counts_without_words(votes: Path) -> None:
     store.upvote(POLL, shown.id, "phone-9")
     store.upvote(POLL, shown.id, "phone-8")
     counted = post_counts(store.posts(POLL))
-    assert (counted.sent, counted.shown, counted.waiting, counted.upvotes, counted.answered) == (3, 1, 1, 2, 1)
+    assert (counted.sent, counted.shown, counted.waiting, counted.set_aside, counted.upvotes, counted.answered) == \
+        (3, 1, 1, 1, 2, 1)
     assert waiting.status != APPROVED
     # set-aside posts are not counted for a tag; a tag no one chose is 0; one no longer offered is left out
     assert tag_counts(store.posts(POLL), ["a", "b", "c"]) == [("a", 1), ("b", 1), ("c", 0)]
