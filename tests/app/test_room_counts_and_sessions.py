@@ -40,6 +40,15 @@ def seed(store: SQLiteVoteStore) -> None:
         store.upvote(QUESTIONS, shown.id, phone)
 
 
+def counts_scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scene: str, poll: str) -> None:
+    """A copy of the data whose deck ends with a room_counts scene of ``poll``."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    with (data / "scenes.csv").open("a", encoding="utf-8") as scenes:
+        scenes.write(f"{scene},15,room_counts,,,{poll},In numbers,En chiffres,بالأرقام,,,\n")
+    monkeypatch.setenv("MC2CM_DATA_DIR", str(data))
+
+
 def figures(at: AppTest) -> dict[str, str]:
     """The key figures on the slide: what each counts → the figure."""
     return {name: value for element in at.get("html")
@@ -65,12 +74,7 @@ def test_the_counts_scene_shows_figures_and_none_of_the_words(env: Path, lang: s
 
 
 def test_ideas_are_counted_by_what_they_are_tied_to(env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    with (data / "scenes.csv").open("a", encoding="utf-8") as scenes:
-        scenes.write("ideas-in-numbers,15,room_counts,,,ideas-for-the-priorities,Ideas in numbers,Idées en chiffres,"
-                     "الأفكار بالأرقام,,,\n")
-    monkeypatch.setenv("MC2CM_DATA_DIR", str(data))
+    counts_scene(tmp_path, monkeypatch, "ideas-in-numbers", IDEAS)
     store = SQLiteVoteStore(env)
     store.set_status(IDEAS, OPEN)
     for phone, tag in (("p1", "priority-legal-framework"), ("p2", "priority-legal-framework"),
@@ -130,12 +134,7 @@ def test_the_session_picker_is_for_the_signed_in_presenter_only(env: Path, monke
 
 def test_other_kinds_are_counted_by_the_phones_that_answered(env: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    with (data / "scenes.csv").open("a", encoding="utf-8") as scenes:
-        scenes.write("ranking-in-numbers,15,room_counts,,,rank-the-priorities,Rankings in numbers,Classements en chiffres,"
-                     "الترتيب بالأرقام,,,\n")
-    monkeypatch.setenv("MC2CM_DATA_DIR", str(data))
+    counts_scene(tmp_path, monkeypatch, "ranking-in-numbers", "rank-the-priorities")
     store = SQLiteVoteStore(env)
     store.set_status("rank-the-priorities", OPEN)
     for phone in ("p1", "p2", "p3"):

@@ -145,3 +145,23 @@ def wait_map_settled(frame: FrameLocator, marker: str = "path.leaflet-interactiv
     while not first.evaluate(_MARKER_STILL):
         if time.monotonic() > deadline:
             raise AssertionError(f"the map's markers were still moving after {timeout:.0f} s")
+
+
+SIGN_IN_WORDS = {"en": ("en-GB", "Your name (for the change log)", "Password", "Sign in"),
+                 "fr": ("fr-FR", "Votre nom (pour le journal des modifications)", "Mot de passe", "Se connecter")}
+
+
+def signed_in_presenter(browser: Browser, contexts: list[BrowserContext], url: str, password: str, *,
+                        lang: str = "fr", scene: str = "") -> Page:
+    """The facilitator's laptop (1400 x 900) on the presenter view in ``lang``, signed in with the form."""
+    locale, name, password_label, button = SIGN_IN_WORDS[lang]
+    laptop = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
+    contexts.append(laptop)
+    page = laptop.new_page()
+    page.goto(f"{url}/present?view=presenter&lang={lang}" + (f"&scene={scene}" if scene else ""))
+    wait_idle(page)
+    page.get_by_label(name).fill("Lina")
+    page.get_by_label(password_label, exact=True).fill(password)
+    page.get_by_role("button", name=button).click()
+    wait_idle(page)
+    return page

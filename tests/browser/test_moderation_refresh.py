@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from components.moderation import REFRESH_ENV
 from mc2cm.votes import APPROVED, OPEN, PENDING, POST, SQLiteVoteStore
-from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import ROOT, screenshot, signed_in_presenter, streamlit_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "facilitator-passphrase"
@@ -57,15 +57,7 @@ def presenter_on_questions(tmp_path: Path, browser: Browser, contexts: list[Brow
     env = {"MC2CM_ADMIN_PASSWORD": PASSWORD, "MC2CM_VOTES_DB": str(votes_db), "MC2CM_SESSION": SESSION,
            "MC2CM_PUBLIC_URL": "http://10.42.0.1:8501", REFRESH_ENV: refresh}
     with streamlit_server(ROOT / "data", env=env) as url:
-        laptop = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
-        contexts.append(laptop)
-        page = laptop.new_page()
-        page.goto(f"{url}/present?view=presenter&lang=en&scene={POLL}")
-        wait_idle(page)
-        page.get_by_label("Your name (for the change log)").fill("Lina")
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        wait_idle(page)
+        page = signed_in_presenter(browser, contexts, url, PASSWORD, lang="en", scene=POLL)
         [earlier] = store.posts(POLL)
         expect(row(page, earlier.id)).to_have_count(1, timeout=30_000)
         expect(page.locator("[data-testid=stMain]")).to_contain_text("1 waiting for approval")

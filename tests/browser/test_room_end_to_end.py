@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from mc2cm.votes import SQLiteVoteStore
-from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import ROOT, screenshot, signed_in_presenter, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "facilitator-passphrase"
@@ -120,15 +120,7 @@ def test_ideas_from_phones_are_moderated_projected_and_published(
            "MC2CM_PUBLIC_URL": "http://10.42.0.1:8501", "MC2CM_SECRET": "room-end-to-end-secret-0123456789"}
     with streamlit_server(data_dir, env=env) as url:
         # the presenter, in French, signs in and steps to the ideas scene
-        laptop = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
-        contexts.append(laptop)
-        presenter = laptop.new_page()
-        presenter.goto(f"{url}/present?view=presenter&lang=fr")
-        wait_idle(presenter)
-        presenter.get_by_label("Votre nom (pour le journal des modifications)").fill("Lina")
-        presenter.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        presenter.get_by_role("button", name="Se connecter").click()
-        wait_idle(presenter)
+        presenter = signed_in_presenter(browser, contexts, url, PASSWORD)
         expect(keyed(presenter, "presenter-next")).to_be_visible(timeout=30_000)
 
         wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="ar")

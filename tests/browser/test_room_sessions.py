@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from mc2cm.votes import OPEN, SQLiteVoteStore
 from tests.browser.accessibility import axe_violations
-from tests.browser.support import ROOT, screenshot, streamlit_server, wait_idle
+from tests.browser.support import ROOT, screenshot, signed_in_presenter, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "facilitator-passphrase"
@@ -52,15 +52,7 @@ def test_the_presenter_moves_the_room_to_a_new_session(tmp_path: Path, browser: 
     env = {"MC2CM_ADMIN_PASSWORD": PASSWORD, "MC2CM_VOTES_DB": str(votes_db),
            "MC2CM_PUBLIC_URL": "http://10.42.0.1:8501", "MC2CM_SECRET": "room-sessions-secret-0123456789abcdef"}
     with streamlit_server(ROOT / "data", env=env) as url:
-        laptop = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
-        contexts.append(laptop)
-        presenter = laptop.new_page()
-        presenter.goto(f"{url}/present?view=presenter&lang=fr&scene={SCENE}")
-        wait_idle(presenter)
-        presenter.get_by_label("Votre nom (pour le journal des modifications)").fill("Lina")
-        presenter.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        presenter.get_by_role("button", name="Se connecter").click()
-        wait_idle(presenter)
+        presenter = signed_in_presenter(browser, contexts, url, PASSWORD, scene=SCENE)
         session_line = presenter.get_by_test_id("mc2cm-room-session")
         expect(session_line).to_contain_text("Les réponses vont à la session par défaut", timeout=30_000)
 
