@@ -191,7 +191,8 @@ def room_counts(poll_id: str, ui: UI) -> None:
         if not spec.takes_posts:
             key_figures(((ui.t("room.counts.devices"), store.voters(poll_id)),), ui)
         else:
-            counted = post_counts(store.posts(poll_id))
+            posts = store.posts(poll_id)  # one read per refresh, for the figures and the per-tag counts
+            counted = post_counts(posts)
             sent = "room.counts.sent_ideas" if spec.kind == "ideas" else "room.counts.sent_questions"
             key_figures(((ui.t(sent), counted.sent), (ui.t("room.counts.shown"), counted.shown),
                          (ui.t("room.counts.waiting"), counted.waiting), (ui.t("room.counts.set_aside"), counted.set_aside),
@@ -199,7 +200,7 @@ def room_counts(poll_id: str, ui: UI) -> None:
             if spec.tags:
                 names = dict(spec.tags)
                 items = "".join(f"<li><strong>{escape(fmt_number(n, ui.lang))}</strong><span>{escape(names[tag])}</span></li>"
-                                for tag, n in tag_counts(store.posts(poll_id), list(names)))
+                                for tag, n in tag_counts(posts, list(names)))
                 st.html(f'<p dir="{"rtl" if ui.rtl else "ltr"}">{escape(ui.t("room.counts.by_tag"))}</p>'
                         f'<ul class="mc2cm-tag-counts" dir="{"rtl" if ui.rtl else "ltr"}" '
                         f'data-testid="mc2cm-tag-counts">{items}</ul>')

@@ -191,7 +191,7 @@ def session_picker(ui: UI) -> None:
             f'{escape(ui.t("presenter.session_now"))} <strong dir="auto">{escape(session_shown(current, ui))}</strong> · '
             f'{escape(ui.tn("poll.voters", known.get(current, 0)))}</p>')
     if notice:
-        st.success(notice, icon=":material/check_circle:")
+        st.success(notice, icon=":material/check_circle:")  # ids are checked slugs: no Markdown can pass
     with st.expander(ui.t("presenter.session_change"), icon=":material/swap_horiz:"):
         options = [current, *(name for name in known if name != current)]
         with st.form("presenter-session", border=False):
